@@ -1,0 +1,322 @@
+"""Banks, accounts and everyday money: purchases, family transfers, students, cash, salaries.
+
+Every subscriber is a person with a primary account (and sometimes a second one at
+another bank); businesses are employers, merchants (a few marketplaces receive from
+thousands of strangers, the hard negatives of fan-in) and each bank's loan account.
+Everyday transfers are drawn per day, vectorised; fraud flows come from ``droppers.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from qorgan.core.feeds import ACCOUNTS, TRANSFERS, arrow_schema
+from qorgan.sim.clock import DAY_MS, Calendar
+from qorgan.sim.geo import BANKS
+from qorgan.sim.ids import hash_unit, splitmix64
+from qorgan.sim.params import BankingParams
+from qorgan.sim.population import Population, circle_contacts
+
+I64 = NDArray[np.int64]
+CHANNEL_CODES = {name: i for i, name in enumerate(("app", "web", "card", "atm", "branch", "p2p_crypto"))}
+CASH = -1  # account index meaning cash (ATM withdrawal or deposit)
+CRYPTO_BASE = -100  # -100 - k means CRYPTO:<EXCHANGES[k]>
+EXCHANGES = ("binance", "bybit", "okx", "htx", "p2p_kz")
+
+
+def iban_text(bank_code: I64, number: I64) -> pa.Array:
+    """Valid KZ IBANs, vectorised: mod-97 over BBAN + 'KZ00' computed in 64-bit pieces."""
+    head = (bank_code % 97) * pow(10, 13, 97) % 97
+    rest = (head + number % 97) % 97  # BBAN mod 97
+    check = 98 - (rest * pow(10, 6, 97) + 203500) % 97
+    code = pc.utf8_lpad(pc.cast(pa.array(bank_code), pa.string()), 3, "0")
+    body = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 13, "0")
+    chk = pc.utf8_lpad(pc.cast(pa.array(check), pa.string()), 2, "0")
+    return pc.binary_join_element_wise("KZ", chk, code, body, "")
+
+
+class TransferKind(IntEnum):
+    """What a simulated transfer really is (``truth/transfers`` lists all but the first five)."""
+
+    PURCHASE = 0
+    FAMILY = 1
+    STUDENT_SUPPORT = 2
+    ATM = 3
+    SALARY = 4
+    LOAN_DISBURSAL = 10  # a loan the fraudster talked the victim into, paid to the victim
+    VICTIM_PAYMENT = 11  # the victim's transfer under fraud
+    MULE_FORWARD = 12  # a dropper passing money on to the next layer
+    MULE_ATM = 13  # a dropper's cash withdrawal
+    MULE_CRYPTO = 14  # a dropper buying crypto through a P2P exchange
+
+
+ORDINARY_KINDS = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """All accounts (index = account id): bank, holder, kind and when opened."""
+
+    bank: I64
+    number: I64  # 13-digit account number inside the IBAN
+    holder: I64  # person index, or -1 - business index for businesses
+    phone: I64  # E.164 digits of a person's phone, 0 for none
+    business: NDArray[np.bool_]
+    opened_ms: I64
+    balance: I64  # opening balance, tiyn
+    primary: I64  # per person: their primary account
+    employers: I64
+    merchants: I64
+    loan_account: I64  # per bank
+    students: I64  # person indices of students supported by relatives
+
+    def __len__(self) -> int:
+        return len(self.bank)
+
+    def ibans(self, index: I64) -> pa.Array:
+        codes = np.asarray([int(b.code) for b in BANKS], dtype=np.int64)
+        return iban_text(codes[self.bank[index]], self.number[index])
+
+    def add(self, bank: I64, holder: I64, phone: I64, opened_ms: I64, seed: int) -> tuple[Accounts, I64]:
+        """A copy with new personal accounts appended (droppers' fresh accounts)."""
+        start = len(self)
+        n = len(bank)
+        ids = np.arange(start, start + n, dtype=np.int64)
+        grown = Accounts(
+            np.concatenate([self.bank, bank]),
+            np.concatenate([self.number, _numbers(ids, seed)]),
+            np.concatenate([self.holder, holder]),
+            np.concatenate([self.phone, phone]),
+            np.concatenate([self.business, np.zeros(n, np.bool_)]),
+            np.concatenate([self.opened_ms, opened_ms]),
+            np.concatenate([self.balance, np.zeros(n, np.int64)]),
+            self.primary, self.employers, self.merchants, self.loan_account, self.students,
+        )  # fmt: skip
+        return grown, ids
+
+    def table(self) -> pa.Table:
+        idx = np.arange(len(self), dtype=np.int64)
+        holders = np.where(self.business, -1 - self.holder, self.holder)
+        prefix = np.where(self.business, "B", "P")
+        holder_text = pc.binary_join_element_wise(
+            pa.array(prefix), pc.utf8_lpad(pc.cast(pa.array(holders), pa.string()), 9, "0"), ""
+        )
+        phone = pc.binary_join_element_wise("+", pc.cast(pa.array(self.phone), pa.string()), "")
+        return pa.table(
+            {
+                "account": self.ibans(idx),
+                "bank": [BANKS[b].slug for b in self.bank],
+                "holder": holder_text,
+                "holder_phone": pc.if_else(pa.array(self.phone == 0), pa.scalar(None, pa.string()), phone),
+                "opened_at": pa.array(self.opened_ms, pa.timestamp("ms", tz="UTC")),
+                "kind": pa.array(np.where(self.business, "business", "personal")),
+            },
+            schema=arrow_schema(ACCOUNTS),
+        )
+
+
+def _numbers(ids: I64, seed: int) -> I64:
+    return (splitmix64((ids + seed * 1_000_003).astype(np.uint64)) % np.uint64(10**13)).astype(np.int64)
+
+
+def _bank_pick(u: NDArray[np.float64]) -> I64:
+    cum = np.cumsum([b.share for b in BANKS])
+    return np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(BANKS) - 1).astype(np.int64)
+
+
+def open_accounts(pop: Population, params: BankingParams, cal: Calendar, seed: int, rng: np.random.Generator) -> Accounts:
+    """Every person's accounts, the businesses' accounts and the banks' loan accounts."""
+    n = pop.size
+    person = np.arange(n, dtype=np.int64)
+    second = np.flatnonzero(rng.random(n) < params.second_account_share)
+    holders = np.concatenate([person, second])
+    banks = _bank_pick(hash_unit(holders * 2 + (np.arange(len(holders)) >= n), seed + 3))
+    per = n / 100_000
+    n_employers = max(5, n // 60)
+    n_merchants = max(20, round(params.merchants_per_100k * per))
+    biz = np.arange(n_employers + n_merchants + len(BANKS), dtype=np.int64)
+    bank_of_biz = np.concatenate([_bank_pick(rng.random(n_employers + n_merchants)), np.arange(len(BANKS))])
+    holder = np.concatenate([holders, -1 - biz])
+    bank = np.concatenate([banks, bank_of_biz])
+    total = len(holder)
+    years = rng.uniform(0.2, 15, total) * 365 * DAY_MS
+    opened = (cal.start_ms - years).astype(np.int64)
+    phone = np.concatenate([pop.msisdn[holders], np.zeros(len(biz), np.int64)])
+    balance = (params.opening_balance_median * np.exp(rng.normal(0, 1.1, total)) * 100).astype(np.int64)
+    first_biz = len(holders)
+    ids = np.arange(total, dtype=np.int64)
+    students = np.flatnonzero(rng.random(n) < params.students_per_100k / 100_000)
+    return Accounts(
+        bank, _numbers(ids, seed), holder, phone, holder < 0, opened, balance,
+        primary=person.copy(),
+        employers=ids[first_biz : first_biz + n_employers],
+        merchants=ids[first_biz + n_employers : first_biz + n_employers + n_merchants],
+        loan_account=ids[first_biz + n_employers + n_merchants :],
+        students=students,
+    )  # fmt: skip
+
+
+@dataclass
+class TransferBatch:
+    """Transfers as arrays; accounts are indices (CASH, CRYPTO_BASE - k for the specials)."""
+
+    ts: I64
+    src: I64
+    dst: I64
+    amount: I64  # tiyn
+    channel: I64
+    device: I64  # 0 for none
+    ip: I64  # IPv4 as an integer, 0 for none
+    kind: I64  # TransferKind code, for truth
+    ref: I64  # victim serial, ring, ... (truth)
+    row: I64  # the fraud ledger's row, -1 for everyday transfers
+
+    @classmethod
+    def of(cls, ts: I64, src: I64, dst: I64, amount: I64, channel: str, kind: int, **optional: I64) -> TransferBatch:
+        n = len(ts)
+        z = np.zeros(n, dtype=np.int64)
+        return cls(
+            ts.astype(np.int64), src.astype(np.int64), dst.astype(np.int64), amount.astype(np.int64),
+            np.full(n, CHANNEL_CODES[channel], np.int64), optional.get("device", z).astype(np.int64),
+            optional.get("ip", z).astype(np.int64), np.full(n, kind, np.int64), optional.get("ref", z).astype(np.int64),
+            optional.get("row", z - 1).astype(np.int64),
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    @classmethod
+    def concat(cls, parts: list[TransferBatch]) -> TransferBatch:
+        if not parts:
+            z = np.zeros(0, np.int64)
+            return cls(*(z for _ in _KEYS))
+        return cls(*(np.concatenate([getattr(p, k) for p in parts]) for k in _KEYS))
+
+    def take(self, index: I64) -> TransferBatch:
+        return TransferBatch(*(getattr(self, k)[index] for k in _KEYS))
+
+    def sorted(self) -> TransferBatch:
+        """In time order; ties broken by every other column (deterministic)."""
+        return self.take(np.lexsort((self.row, self.ref, self.kind, self.amount, self.dst, self.src, self.ts)))
+
+
+_KEYS = ("ts", "src", "dst", "amount", "channel", "device", "ip", "kind", "ref", "row")
+
+
+def person_device(person: I64) -> I64:
+    return (splitmix64(person.astype(np.uint64) + np.uint64(0xD1CE)) >> np.uint64(20)).astype(np.int64) + 1
+
+
+def person_ip(person: I64) -> I64:
+    """Home IPv4 of each person inside 2.72.0.0/13 (a Kazakh broadband block)."""
+    base = (2 << 24) | (72 << 16)
+    return base + (splitmix64(person.astype(np.uint64) + np.uint64(0x1B)) % np.uint64(1 << 19)).astype(np.int64)
+
+
+def everyday(acc: Accounts, pop: Population, params: BankingParams, cal: Calendar, day: int, seed: int, rng: np.random.Generator) -> TransferBatch:
+    """One day of ordinary transfers for the whole country."""
+    t0 = cal.start_ms + day * DAY_MS
+    n = pop.size
+    people = np.arange(n, dtype=np.int64)
+
+    def daytime(k: int) -> I64:
+        return t0 + (rng.beta(2.2, 1.8, k) * DAY_MS * 0.95 + DAY_MS * 0.03).astype(np.int64)
+
+    parts = []
+    buyers = np.repeat(people, rng.poisson(params.purchases_per_day, n))
+    k = len(buyers)
+    # Merchants by popularity (Zipf): the top few are marketplaces with thousands of payers.
+    rank = np.minimum(rng.zipf(1.3, k) - 1, len(acc.merchants) - 1)
+    parts.append(TransferBatch.of(
+        daytime(k), acc.primary[buyers], acc.merchants[rank],
+        np.round(params.purchase_median * np.exp(rng.normal(0, 0.9, k)) * 100), "card", TransferKind.PURCHASE,
+        device=person_device(buyers), ip=person_ip(buyers),
+    ))  # fmt: skip
+    senders = np.repeat(people, rng.poisson(params.p2p_per_day, n))
+    k = len(senders)
+    family = circle_contacts(pop, senders, rng, seed)
+    amount = np.maximum(1, np.round(params.p2p_median * np.exp(rng.normal(0, 0.8, k)) / 1000)) * 100_000
+    parts.append(TransferBatch.of(
+        daytime(k), acc.primary[senders], acc.primary[family], amount, "app", TransferKind.FAMILY,
+        device=person_device(senders), ip=person_ip(senders),
+    ))  # fmt: skip
+    # Students: relatives (people near them in social space) each send a little.
+    if len(acc.students):
+        kids = np.repeat(acc.students, rng.poisson(1.0, len(acc.students)))
+        k = len(kids)
+        relative = np.clip(kids + rng.integers(-200, 200, k), 0, n - 1)
+        parts.append(TransferBatch.of(
+            daytime(k), acc.primary[relative], acc.primary[kids], rng.integers(5, 40, k) * 100_000, "app",
+            TransferKind.STUDENT_SUPPORT, device=person_device(relative), ip=person_ip(relative),
+        ))  # fmt: skip
+    cash = np.repeat(people, rng.poisson(params.atm_per_day, n))
+    k = len(cash)
+    parts.append(TransferBatch.of(
+        daytime(k), acc.primary[cash], np.full(k, CASH), rng.integers(1, 20, k) * 500_000, "atm", TransferKind.ATM,
+    ))  # fmt: skip
+    # Salaries: each employer pays on its own day of the month.
+    local_day = (cal.at(t0) + (cal.at(t0 + DAY_MS) - cal.at(t0)) / 3).day
+    paid = hash_unit(people, seed + 11) < params.salary_share
+    employer = (hash_unit(people, seed + 12) * len(acc.employers)).astype(np.int64)
+    pay_day = 1 + (hash_unit(acc.employers[employer], seed + 13) * 28).astype(np.int64)
+    today = np.flatnonzero(paid & (pay_day == local_day))
+    k = len(today)
+    parts.append(TransferBatch.of(
+        t0 + DAY_MS // 3 + rng.integers(0, DAY_MS // 4, k), acc.employers[employer[today]], acc.primary[today],
+        np.round(params.salary_median * np.exp(rng.normal(0, 0.5, k))) * 100, "web", TransferKind.SALARY,
+    ))  # fmt: skip
+    return TransferBatch.concat(parts)
+
+
+def _ref_text(acc: Accounts, index: I64) -> pa.Array:
+    text = acc.ibans(np.maximum(index, 0))
+    special = pa.array(
+        np.where(index == CASH, "CASH", np.asarray(["CRYPTO:" + e for e in EXCHANGES])[np.clip(CRYPTO_BASE - index, 0, len(EXCHANGES) - 1)])
+    )
+    return pc.if_else(pa.array(index >= 0), text, special)
+
+
+def _ip_text(ip: I64) -> pa.Array:
+    octets = [pc.cast(pa.array((ip >> shift) & 255), pa.string()) for shift in (24, 16, 8, 0)]
+    return pc.if_else(pa.array(ip == 0), pa.scalar(None, pa.string()), pc.binary_join_element_wise(*octets, "."))
+
+
+def transfers_table(batch: TransferBatch, ids: pa.Array, acc: Accounts) -> pa.Table:
+    """Feed rows of a sorted batch."""
+    amount = pc.divide(pc.cast(pa.array(batch.amount), pa.decimal128(20, 0)), pa.scalar(Decimal(100), pa.decimal128(5, 0)))
+    channels = pa.array(list(CHANNEL_CODES))
+    device = pc.binary_join_element_wise("dev-", pc.cast(pa.array(batch.device), pa.string()), "")
+    return pa.table(
+        {
+            "transfer_id": ids,
+            "ts": pa.array(batch.ts, pa.timestamp("ms", tz="UTC")),
+            "from_account": _ref_text(acc, batch.src),
+            "to_account": _ref_text(acc, batch.dst),
+            "amount": pc.cast(amount, pa.decimal128(20, 2)),
+            "currency": pa.array(np.full(len(batch), "KZT")),
+            "channel": pc.take(channels, pa.array(batch.channel)),
+            "device_id": pc.if_else(pa.array(batch.device == 0), pa.scalar(None, pa.string()), device),
+            "ip": _ip_text(batch.ip),
+        },
+        schema=arrow_schema(TRANSFERS),
+    )
+
+
+def transfers_truth(batch: TransferBatch, ids: pa.Array) -> pa.Table:
+    """Truth rows for every transfer that is part of a fraud."""
+    mask = ~np.isin(batch.kind, ORDINARY_KINDS)
+    names = {int(k): k.name.lower() for k in TransferKind}
+    return pa.table(
+        {
+            "transfer_id": pc.filter(ids, pa.array(mask)),
+            "kind": [names[int(k)] for k in batch.kind[mask]],
+            "ref": pa.array(batch.ref[mask]),
+        }
+    )
