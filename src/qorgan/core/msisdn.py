@@ -52,10 +52,16 @@ def normalise_msisdn(raw: str) -> str:
     Raises:
         InvalidValue: the text is not a phone number, or no plan allocates it.
     """
-    ok, result = _normalise(raw)
-    if not ok:
-        raise InvalidValue(result)
-    return result
+    e164 = msisdn_or_none(raw)
+    if e164 is None:
+        raise InvalidValue(_parse(raw)[1])
+    return e164
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def msisdn_or_none(raw: str) -> str | None:
+    """:func:`normalise_msisdn` returning ``None`` for a bad number, for bulk paths (cached)."""
+    return _parse(raw)[0]
 
 
 def msisdn_country(e164: str) -> str | None:
@@ -105,18 +111,19 @@ def normalise_sender(raw: str) -> str:
     return normalise_msisdn(text)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
-def _normalise(raw: str) -> tuple[bool, str]:
-    """``(True, e164)`` or ``(False, reason)``; failures are cached too."""
+def _parse(raw: str) -> tuple[str | None, str]:
+    """``(e164, "")`` for a valid number, else ``(None, reason)``."""
     text = raw.strip()
     if not text:
-        return False, "empty phone number"
+        return None, "empty phone number"
     if not _PHONE_CHARS.fullmatch(text):
-        return False, "not a phone number: only digits, '+', spaces, '-', '.', '/' and brackets"
+        return None, "not a phone number: only digits, '+', spaces, '-', '.', '/' and brackets"
     digits = _NON_DIGITS.sub("", text)
     if not digits:
-        return False, "not a phone number: no digits"
+        return None, "not a phone number: no digits"
     if text.startswith("+"):
+        if e164 := _valid_e164(digits):
+            return e164, ""
         candidates = ["+" + digits]
     elif digits.startswith("00"):
         candidates = ["+" + digits[2:]]
@@ -131,12 +138,29 @@ def _normalise(raw: str) -> tuple[bool, str]:
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number(number):
-            return True, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
         first = first or number
     if first is None:
-        return False, "not a phone number"
+        return None, "not a phone number"
     shown = phonenumbers.format_number(first, phonenumbers.PhoneNumberFormat.E164)
-    return False, f"{shown} is not a valid number: no allocated range of +{first.country_code}"
+    return None, f"{shown} is not a valid number: no allocated range of +{first.country_code}"
+
+
+def _valid_e164(digits: str) -> str | None:
+    """Fast path for text already in E.164: split off the country code, validate on its plan.
+
+    Country codes are prefix-free, so the first known 1-3 digit prefix is the code. A
+    national number with a leading zero (Italy) takes the full parse instead.
+    """
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[size:]
+            if not national or national[0] == "0" or len(digits) > 15:
+                return None
+            number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+            return "+" + digits if phonenumbers.is_valid_number(number) else None
+    return None
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

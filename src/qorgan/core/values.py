@@ -33,7 +33,8 @@ Converter = Callable[[object], object]
 EMPTY = "empty or missing value"
 INT64_MAX = 2**63 - 1
 
-_BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+"""The accepted texts of a boolean (after stripping and lower-casing)."""
 
 
 def converter(column: Column, choice_type: type[StrEnum] | None = None) -> Converter:
@@ -99,9 +100,9 @@ def _bool(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, str):
-        found = _BOOLS.get(raw)
+        found = BOOLS.get(raw)
         if found is None:
-            found = _BOOLS.get(raw.strip().lower())
+            found = BOOLS.get(raw.strip().lower())
         if found is not None:
             return found
     elif isinstance(raw, int) and raw in (0, 1):
@@ -157,10 +158,13 @@ def _id_list(raw: object) -> tuple[str, ...]:
     return ids
 
 
+def choice_values(column: Column, choice_type: type[StrEnum] | None) -> dict[str, object]:
+    """Each allowed text of a ``CHOICE`` column and the value it becomes."""
+    return {value: choice_type(value) if choice_type else value for value in column.choices}
+
+
 def _choice(column: Column, choice_type: type[StrEnum] | None) -> Converter:
-    allowed: dict[str, object] = {
-        value: choice_type(value) if choice_type else value for value in column.choices
-    }
+    allowed = choice_values(column, choice_type)
     expected = ", ".join(column.choices)
 
     def parse(raw: object) -> object:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -25,7 +26,10 @@ from qorgan.sim.params import BankingParams
 from qorgan.sim.population import Population, circle_contacts
 
 I64 = NDArray[np.int64]
-CHANNEL_CODES = {name: i for i, name in enumerate(("app", "web", "card", "atm", "branch", "p2p_crypto"))}
+AnyArray = NDArray[Any]
+CHANNEL_CODES = {
+    name: i for i, name in enumerate(("app", "web", "card", "atm", "branch", "p2p_crypto"))
+}
 CASH = -1  # account index meaning cash (ATM withdrawal or deposit)
 CRYPTO_BASE = -100  # -100 - k means CRYPTO:<EXCHANGES[k]>
 EXCHANGES = ("binance", "bybit", "okx", "htx", "p2p_kz")
@@ -84,7 +88,9 @@ class Accounts:
         codes = np.asarray([int(b.code) for b in BANKS], dtype=np.int64)
         return iban_text(codes[self.bank[index]], self.number[index])
 
-    def add(self, bank: I64, holder: I64, phone: I64, opened_ms: I64, seed: int) -> tuple[Accounts, I64]:
+    def add(
+        self, bank: I64, holder: I64, phone: I64, opened_ms: I64, seed: int
+    ) -> tuple[Accounts, I64]:
         """A copy with new personal accounts appended (droppers' fresh accounts)."""
         start = len(self)
         n = len(bank)
@@ -97,8 +103,12 @@ class Accounts:
             np.concatenate([self.business, np.zeros(n, np.bool_)]),
             np.concatenate([self.opened_ms, opened_ms]),
             np.concatenate([self.balance, np.zeros(n, np.int64)]),
-            self.primary, self.employers, self.merchants, self.loan_account, self.students,
-        )  # fmt: skip
+            self.primary,
+            self.employers,
+            self.merchants,
+            self.loan_account,
+            self.students,
+        )
         return grown, ids
 
     def table(self) -> pa.Table:
@@ -114,7 +124,9 @@ class Accounts:
                 "account": self.ibans(idx),
                 "bank": [BANKS[b].slug for b in self.bank],
                 "holder": holder_text,
-                "holder_phone": pc.if_else(pa.array(self.phone == 0), pa.scalar(None, pa.string()), phone),
+                "holder_phone": pc.if_else(
+                    pa.array(self.phone == 0), pa.scalar(None, pa.string()), phone
+                ),
                 "opened_at": pa.array(self.opened_ms, pa.timestamp("ms", tz="UTC")),
                 "kind": pa.array(np.where(self.business, "business", "personal")),
             },
@@ -123,15 +135,21 @@ class Accounts:
 
 
 def _numbers(ids: I64, seed: int) -> I64:
-    return (splitmix64((ids + seed * 1_000_003).astype(np.uint64)) % np.uint64(10**13)).astype(np.int64)
+    return (splitmix64((ids + seed * 1_000_003).astype(np.uint64)) % np.uint64(10**13)).astype(
+        np.int64
+    )
 
 
 def _bank_pick(u: NDArray[np.float64]) -> I64:
     cum = np.cumsum([b.share for b in BANKS])
-    return np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(BANKS) - 1).astype(np.int64)
+    return np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(BANKS) - 1).astype(
+        np.int64
+    )
 
 
-def open_accounts(pop: Population, params: BankingParams, cal: Calendar, seed: int, rng: np.random.Generator) -> Accounts:
+def open_accounts(
+    pop: Population, params: BankingParams, cal: Calendar, seed: int, rng: np.random.Generator
+) -> Accounts:
     """Every person's accounts, the businesses' accounts and the banks' loan accounts."""
     n = pop.size
     person = np.arange(n, dtype=np.int64)
@@ -142,25 +160,35 @@ def open_accounts(pop: Population, params: BankingParams, cal: Calendar, seed: i
     n_employers = max(5, n // 60)
     n_merchants = max(20, round(params.merchants_per_100k * per))
     biz = np.arange(n_employers + n_merchants + len(BANKS), dtype=np.int64)
-    bank_of_biz = np.concatenate([_bank_pick(rng.random(n_employers + n_merchants)), np.arange(len(BANKS))])
+    bank_of_biz = np.concatenate(
+        [_bank_pick(rng.random(n_employers + n_merchants)), np.arange(len(BANKS))]
+    )
     holder = np.concatenate([holders, -1 - biz])
     bank = np.concatenate([banks, bank_of_biz])
     total = len(holder)
     years = rng.uniform(0.2, 15, total) * 365 * DAY_MS
     opened = (cal.start_ms - years).astype(np.int64)
     phone = np.concatenate([pop.msisdn[holders], np.zeros(len(biz), np.int64)])
-    balance = (params.opening_balance_median * np.exp(rng.normal(0, 1.1, total)) * 100).astype(np.int64)
+    balance = (params.opening_balance_median * np.exp(rng.normal(0, 1.1, total)) * 100).astype(
+        np.int64
+    )
     first_biz = len(holders)
     ids = np.arange(total, dtype=np.int64)
     students = np.flatnonzero(rng.random(n) < params.students_per_100k / 100_000)
     return Accounts(
-        bank, _numbers(ids, seed), holder, phone, holder < 0, opened, balance,
+        bank,
+        _numbers(ids, seed),
+        holder,
+        phone,
+        holder < 0,
+        opened,
+        balance,
         primary=person.copy(),
         employers=ids[first_biz : first_biz + n_employers],
         merchants=ids[first_biz + n_employers : first_biz + n_employers + n_merchants],
         loan_account=ids[first_biz + n_employers + n_merchants :],
         students=students,
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -179,15 +207,30 @@ class TransferBatch:
     row: I64  # the fraud ledger's row, -1 for everyday transfers
 
     @classmethod
-    def of(cls, ts: I64, src: I64, dst: I64, amount: I64, channel: str, kind: int, **optional: I64) -> TransferBatch:
+    def of(
+        cls,
+        ts: AnyArray,
+        src: AnyArray,
+        dst: AnyArray,
+        amount: AnyArray,
+        channel: str,
+        kind: int,
+        **optional: AnyArray,
+    ) -> TransferBatch:
         n = len(ts)
         z = np.zeros(n, dtype=np.int64)
         return cls(
-            ts.astype(np.int64), src.astype(np.int64), dst.astype(np.int64), amount.astype(np.int64),
-            np.full(n, CHANNEL_CODES[channel], np.int64), optional.get("device", z).astype(np.int64),
-            optional.get("ip", z).astype(np.int64), np.full(n, kind, np.int64), optional.get("ref", z).astype(np.int64),
+            ts.astype(np.int64),
+            src.astype(np.int64),
+            dst.astype(np.int64),
+            amount.astype(np.int64),
+            np.full(n, CHANNEL_CODES[channel], np.int64),
+            optional.get("device", z).astype(np.int64),
+            optional.get("ip", z).astype(np.int64),
+            np.full(n, kind, np.int64),
+            optional.get("ref", z).astype(np.int64),
             optional.get("row", z - 1).astype(np.int64),
-        )  # fmt: skip
+        )
 
     def __len__(self) -> int:
         return len(self.ts)
@@ -204,23 +247,37 @@ class TransferBatch:
 
     def sorted(self) -> TransferBatch:
         """In time order; ties broken by every other column (deterministic)."""
-        return self.take(np.lexsort((self.row, self.ref, self.kind, self.amount, self.dst, self.src, self.ts)))
+        return self.take(
+            np.lexsort((self.row, self.ref, self.kind, self.amount, self.dst, self.src, self.ts))
+        )
 
 
 _KEYS = ("ts", "src", "dst", "amount", "channel", "device", "ip", "kind", "ref", "row")
 
 
 def person_device(person: I64) -> I64:
-    return (splitmix64(person.astype(np.uint64) + np.uint64(0xD1CE)) >> np.uint64(20)).astype(np.int64) + 1
+    return (splitmix64(person.astype(np.uint64) + np.uint64(0xD1CE)) >> np.uint64(20)).astype(
+        np.int64
+    ) + 1
 
 
 def person_ip(person: I64) -> I64:
     """Home IPv4 of each person inside 2.72.0.0/13 (a Kazakh broadband block)."""
     base = (2 << 24) | (72 << 16)
-    return base + (splitmix64(person.astype(np.uint64) + np.uint64(0x1B)) % np.uint64(1 << 19)).astype(np.int64)
+    return base + (
+        splitmix64(person.astype(np.uint64) + np.uint64(0x1B)) % np.uint64(1 << 19)
+    ).astype(np.int64)
 
 
-def everyday(acc: Accounts, pop: Population, params: BankingParams, cal: Calendar, day: int, seed: int, rng: np.random.Generator) -> TransferBatch:
+def everyday(
+    acc: Accounts,
+    pop: Population,
+    params: BankingParams,
+    cal: Calendar,
+    day: int,
+    seed: int,
+    rng: np.random.Generator,
+) -> TransferBatch:
     """One day of ordinary transfers for the whole country."""
     t0 = cal.start_ms + day * DAY_MS
     n = pop.size
@@ -234,33 +291,65 @@ def everyday(acc: Accounts, pop: Population, params: BankingParams, cal: Calenda
     k = len(buyers)
     # Merchants by popularity (Zipf): the top few are marketplaces with thousands of payers.
     rank = np.minimum(rng.zipf(1.3, k) - 1, len(acc.merchants) - 1)
-    parts.append(TransferBatch.of(
-        daytime(k), acc.primary[buyers], acc.merchants[rank],
-        np.round(params.purchase_median * np.exp(rng.normal(0, 0.9, k)) * 100), "card", TransferKind.PURCHASE,
-        device=person_device(buyers), ip=person_ip(buyers),
-    ))  # fmt: skip
+    parts.append(
+        TransferBatch.of(
+            daytime(k),
+            acc.primary[buyers],
+            acc.merchants[rank],
+            np.round(params.purchase_median * np.exp(rng.normal(0, 0.9, k)) * 100),
+            "card",
+            TransferKind.PURCHASE,
+            device=person_device(buyers),
+            ip=person_ip(buyers),
+        )
+    )
     senders = np.repeat(people, rng.poisson(params.p2p_per_day, n))
     k = len(senders)
     family = circle_contacts(pop, senders, rng, seed)
-    amount = np.maximum(1, np.round(params.p2p_median * np.exp(rng.normal(0, 0.8, k)) / 1000)) * 100_000
-    parts.append(TransferBatch.of(
-        daytime(k), acc.primary[senders], acc.primary[family], amount, "app", TransferKind.FAMILY,
-        device=person_device(senders), ip=person_ip(senders),
-    ))  # fmt: skip
+    amount = (
+        np.maximum(1, np.round(params.p2p_median * np.exp(rng.normal(0, 0.8, k)) / 1000)) * 100_000
+    )
+    parts.append(
+        TransferBatch.of(
+            daytime(k),
+            acc.primary[senders],
+            acc.primary[family],
+            amount,
+            "app",
+            TransferKind.FAMILY,
+            device=person_device(senders),
+            ip=person_ip(senders),
+        )
+    )
     # Students: relatives (people near them in social space) each send a little.
     if len(acc.students):
         kids = np.repeat(acc.students, rng.poisson(1.0, len(acc.students)))
         k = len(kids)
         relative = np.clip(kids + rng.integers(-200, 200, k), 0, n - 1)
-        parts.append(TransferBatch.of(
-            daytime(k), acc.primary[relative], acc.primary[kids], rng.integers(5, 40, k) * 100_000, "app",
-            TransferKind.STUDENT_SUPPORT, device=person_device(relative), ip=person_ip(relative),
-        ))  # fmt: skip
+        parts.append(
+            TransferBatch.of(
+                daytime(k),
+                acc.primary[relative],
+                acc.primary[kids],
+                rng.integers(5, 40, k) * 100_000,
+                "app",
+                TransferKind.STUDENT_SUPPORT,
+                device=person_device(relative),
+                ip=person_ip(relative),
+            )
+        )
     cash = np.repeat(people, rng.poisson(params.atm_per_day, n))
     k = len(cash)
-    parts.append(TransferBatch.of(
-        daytime(k), acc.primary[cash], np.full(k, CASH), rng.integers(1, 20, k) * 500_000, "atm", TransferKind.ATM,
-    ))  # fmt: skip
+    parts.append(
+        TransferBatch.of(
+            daytime(k),
+            acc.primary[cash],
+            np.full(k, CASH),
+            rng.integers(1, 20, k) * 500_000,
+            "atm",
+            TransferKind.ATM,
+        )
+    )
     # Salaries: each employer pays on its own day of the month.
     local_day = (cal.at(t0) + (cal.at(t0 + DAY_MS) - cal.at(t0)) / 3).day
     paid = hash_unit(people, seed + 11) < params.salary_share
@@ -268,29 +357,46 @@ def everyday(acc: Accounts, pop: Population, params: BankingParams, cal: Calenda
     pay_day = 1 + (hash_unit(acc.employers[employer], seed + 13) * 28).astype(np.int64)
     today = np.flatnonzero(paid & (pay_day == local_day))
     k = len(today)
-    parts.append(TransferBatch.of(
-        t0 + DAY_MS // 3 + rng.integers(0, DAY_MS // 4, k), acc.employers[employer[today]], acc.primary[today],
-        np.round(params.salary_median * np.exp(rng.normal(0, 0.5, k))) * 100, "web", TransferKind.SALARY,
-    ))  # fmt: skip
+    parts.append(
+        TransferBatch.of(
+            t0 + DAY_MS // 3 + rng.integers(0, DAY_MS // 4, k),
+            acc.employers[employer[today]],
+            acc.primary[today],
+            (np.round(params.salary_median * np.exp(rng.normal(0, 0.5, k))) * 100).astype(np.int64),
+            "web",
+            TransferKind.SALARY,
+        )
+    )
     return TransferBatch.concat(parts)
 
 
 def _ref_text(acc: Accounts, index: I64) -> pa.Array:
     text = acc.ibans(np.maximum(index, 0))
     special = pa.array(
-        np.where(index == CASH, "CASH", np.asarray(["CRYPTO:" + e for e in EXCHANGES])[np.clip(CRYPTO_BASE - index, 0, len(EXCHANGES) - 1)])
+        np.where(
+            index == CASH,
+            "CASH",
+            np.asarray(["CRYPTO:" + e for e in EXCHANGES])[
+                np.clip(CRYPTO_BASE - index, 0, len(EXCHANGES) - 1)
+            ],
+        )
     )
     return pc.if_else(pa.array(index >= 0), text, special)
 
 
 def _ip_text(ip: I64) -> pa.Array:
     octets = [pc.cast(pa.array((ip >> shift) & 255), pa.string()) for shift in (24, 16, 8, 0)]
-    return pc.if_else(pa.array(ip == 0), pa.scalar(None, pa.string()), pc.binary_join_element_wise(*octets, "."))
+    return pc.if_else(
+        pa.array(ip == 0), pa.scalar(None, pa.string()), pc.binary_join_element_wise(*octets, ".")
+    )
 
 
 def transfers_table(batch: TransferBatch, ids: pa.Array, acc: Accounts) -> pa.Table:
     """Feed rows of a sorted batch."""
-    amount = pc.divide(pc.cast(pa.array(batch.amount), pa.decimal128(20, 0)), pa.scalar(Decimal(100), pa.decimal128(5, 0)))
+    amount = pc.divide(
+        pc.cast(pa.array(batch.amount), pa.decimal128(20, 0)),
+        pa.scalar(Decimal(100), pa.decimal128(5, 0)),
+    )
     channels = pa.array(list(CHANNEL_CODES))
     device = pc.binary_join_element_wise("dev-", pc.cast(pa.array(batch.device), pa.string()), "")
     return pa.table(
@@ -302,7 +408,9 @@ def transfers_table(batch: TransferBatch, ids: pa.Array, acc: Accounts) -> pa.Ta
             "amount": pc.cast(amount, pa.decimal128(20, 2)),
             "currency": pa.array(np.full(len(batch), "KZT")),
             "channel": pc.take(channels, pa.array(batch.channel)),
-            "device_id": pc.if_else(pa.array(batch.device == 0), pa.scalar(None, pa.string()), device),
+            "device_id": pc.if_else(
+                pa.array(batch.device == 0), pa.scalar(None, pa.string()), device
+            ),
             "ip": _ip_text(batch.ip),
         },
         schema=arrow_schema(TRANSFERS),

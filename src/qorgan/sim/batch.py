@@ -41,7 +41,9 @@ class CallKind(IntEnum):
     SIMBOX_COVER = 13  # a stealthy box faking human traffic (incoming calls to its SIMs)
 
 
-FRAUD_KINDS = frozenset({CallKind.FRAUD_SPOOF_INTL, CallKind.FRAUD_SPOOF_VOIP, CallKind.FRAUD_SIMBOX})
+FRAUD_KINDS = frozenset(
+    {CallKind.FRAUD_SPOOF_INTL, CallKind.FRAUD_SPOOF_VOIP, CallKind.FRAUD_SIMBOX}
+)
 INGRESS_CODE = {name: i for i, name in enumerate(INGRESS)}
 
 
@@ -146,10 +148,14 @@ def calls_table(batch: CallBatch, ids: pa.Array, cell_ids: pa.Array) -> pa.Table
     """The calls feed rows of a sorted batch."""
     cell = pa.array(batch.cell)
     cells = pc.if_else(
-        pc.less(cell, 0), pa.scalar(None, pa.string()), pc.take(cell_ids, pc.max_element_wise(cell, 0))
+        pc.less(cell, 0),
+        pa.scalar(None, pa.string()),
+        pc.take(cell_ids, pc.max_element_wise(cell, 0)),
     )
     ingress = pc.take(pa.array(list(INGRESS)), pa.array(batch.ingress.astype(np.int64)))
-    operators = pc.take(pa.array([o.slug for o in OPERATORS]), pa.array(batch.operator.astype(np.int64)))
+    operators = pc.take(
+        pa.array([o.slug for o in OPERATORS]), pa.array(batch.operator.astype(np.int64))
+    )
     columns = {
         "call_id": ids,
         "ts": pa.array(batch.ts, pa.timestamp("ms", tz="UTC")),

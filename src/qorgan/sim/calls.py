@@ -60,7 +60,9 @@ class Trips:
         )
 
 
-def plan_trips(pop: Population, params: SubscriberParams, cal: Calendar, rng: np.random.Generator) -> Trips:
+def plan_trips(
+    pop: Population, params: SubscriberParams, cal: Calendar, rng: np.random.Generator
+) -> Trips:
     """Trips abroad overlapping the window (some began before it)."""
     n = int(rng.binomial(pop.size, params.roaming_share))
     who = np.sort(rng.choice(pop.size, n, replace=False)).astype(np.int64)
@@ -103,7 +105,9 @@ def ordinary_calls(
     ts = t0 + rng.integers(0, HOUR_MS, m)
     u = rng.random(m)
     weak = u < params.weak_tie_share
-    business = (u >= params.weak_tie_share) & (u < params.weak_tie_share + params.business_call_share)
+    business = (u >= params.weak_tie_share) & (
+        u < params.weak_tie_share + params.business_call_share
+    )
     callee_idx = circle_contacts(pop, caller, rng, seed)
     callee_idx = np.where(weak, rng.integers(0, pop.size, m), callee_idx)
     callee = pop.msisdn[callee_idx]
@@ -111,7 +115,9 @@ def ordinary_calls(
     outside = weak & (rng.random(m) < 0.5)
     callee[outside] = pop.outside_numbers(rng, int(outside.sum()))
     region = pop.region[caller].astype(np.int64)
-    callee[business] = fixed_line_digits(AREA_CODES[region[business]], rng.integers(0, 5_000, int(business.sum())))
+    callee[business] = fixed_line_digits(
+        AREA_CODES[region[business]], rng.integers(0, 5_000, int(business.sum()))
+    )
 
     answered = rng.random(m) < params.answer_rate
     duration = np.where(answered, talk_time(rng, m, params.talk_median_s, params.talk_sigma), 0)
@@ -128,17 +134,31 @@ def ordinary_calls(
 
     abroad = trips.abroad(pop.size, t0 + HOUR_MS // 2)[caller]
     home = CallBatch.of(
-        ts[~abroad], pop.msisdn[caller[~abroad]], callee[~abroad], "radio", pop.operator[caller[~abroad]],
-        CallKind.ORDINARY, imsi=pop.imsi[caller[~abroad]], imei=imei[~abroad], cell=cell[~abroad],
-        answered=answered[~abroad], duration=duration[~abroad],
-    )  # fmt: skip
+        ts[~abroad],
+        pop.msisdn[caller[~abroad]],
+        callee[~abroad],
+        "radio",
+        pop.operator[caller[~abroad]],
+        CallKind.ORDINARY,
+        imsi=pop.imsi[caller[~abroad]],
+        imei=imei[~abroad],
+        cell=cell[~abroad],
+        answered=answered[~abroad],
+        duration=duration[~abroad],
+    )
     # Abroad: only calls to people at home in the sample reach a Kazakh operator's ingress.
     roam = abroad & ~business & ~outside
     roaming = CallBatch.of(
-        ts[roam], pop.msisdn[caller[roam]], callee[roam], "international",
-        pop.operator[callee_idx[roam]], CallKind.ROAMING_HOME, answered=answered[roam],
-        duration=duration[roam], ref=caller[roam],
-    )  # fmt: skip
+        ts[roam],
+        pop.msisdn[caller[roam]],
+        callee[roam],
+        "international",
+        pop.operator[callee_idx[roam]],
+        CallKind.ROAMING_HOME,
+        answered=answered[roam],
+        duration=duration[roam],
+        ref=caller[roam],
+    )
     return CallBatch.concat([home, roaming, inbound_calls(pop, params, cal, hour, rng)])
 
 
@@ -158,18 +178,31 @@ def inbound_calls(
     k = len(callee)
     answered = rng.random(k) < params.answer_rate
     foreign = CallBatch.of(
-        t0 + rng.integers(0, HOUR_MS, k), caller, pop.msisdn[callee], "international",
-        pop.operator[callee], CallKind.FOREIGN_RELATIVE, answered=answered,
-        duration=np.where(answered, talk_time(rng, k, params.talk_median_s * 2, params.talk_sigma), 0),
+        t0 + rng.integers(0, HOUR_MS, k),
+        caller,
+        pop.msisdn[callee],
+        "international",
+        pop.operator[callee],
+        CallKind.FOREIGN_RELATIVE,
+        answered=answered,
+        duration=np.where(
+            answered, talk_time(rng, k, params.talk_median_s * 2, params.talk_sigma), 0
+        ),
         ref=callee,
-    )  # fmt: skip
+    )
     n_biz = rng.poisson(0.25 * weight * pop.size)
     target = rng.integers(0, pop.size, n_biz)
     biz_answered = rng.random(n_biz) < 0.6
     businesses = CallBatch.of(
         t0 + rng.integers(0, HOUR_MS, n_biz),
-        fixed_line_digits(AREA_CODES[pop.region[target].astype(np.int64)], rng.integers(0, 5_000, n_biz)),
-        pop.msisdn[target], "domestic", pop.operator[target], CallKind.BUSINESS_INBOUND,
-        answered=biz_answered, duration=np.where(biz_answered, talk_time(rng, n_biz, 60, 0.8), 0),
-    )  # fmt: skip
+        fixed_line_digits(
+            AREA_CODES[pop.region[target].astype(np.int64)], rng.integers(0, 5_000, n_biz)
+        ),
+        pop.msisdn[target],
+        "domestic",
+        pop.operator[target],
+        CallKind.BUSINESS_INBOUND,
+        answered=biz_answered,
+        duration=np.where(biz_answered, talk_time(rng, n_biz, 60, 0.8), 0),
+    )
     return CallBatch.concat([foreign, businesses])

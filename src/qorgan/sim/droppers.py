@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +35,8 @@ from qorgan.sim.banking import (
 )
 from qorgan.sim.clock import DAY_MS, HOUR_MS, Calendar
 from qorgan.sim.fraudcalls import Channel, Victims
-from qorgan.sim.params import BankingParams, DropperParams, FraudCallParams
+from qorgan.sim.geo import BANKS
+from qorgan.sim.params import BankingParams, DropperParams
 
 I64 = NDArray[np.int64]
 MINUTE_MS = 60_000
@@ -55,9 +56,22 @@ class Ledger:
     """The fraud money trail: transfers made, parcels moved, victims' outcomes."""
 
     rows: list[tuple[int, int, int, int, str, int, int, int, int]] = field(default_factory=list)
-    moves: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # row, victim, amount, src, dst
+    moves: list[tuple[int, int, int, int, int]] = field(
+        default_factory=list
+    )  # row, victim, amount, src, dst
 
-    def transfer(self, ts: int, src: int, dst: int, amount: int, channel: str, kind: TransferKind, ref: int, device: int = 0, ip: int = 0) -> int:
+    def transfer(
+        self,
+        ts: int,
+        src: int,
+        dst: int,
+        amount: int,
+        channel: str,
+        kind: TransferKind,
+        ref: int,
+        device: int = 0,
+        ip: int = 0,
+    ) -> int:
         self.rows.append((ts, src, dst, amount, channel, device, ip, int(kind), ref))
         return len(self.rows) - 1
 
@@ -66,8 +80,15 @@ class Ledger:
         if not self.rows:
             return TransferBatch.concat([])
         cols = list(zip(*self.rows, strict=True))
-        ints = [np.asarray(c, dtype=np.int64) if i != 4 else np.asarray([_CHANNEL[x] for x in c], dtype=np.int64) for i, c in enumerate(cols)]
-        return TransferBatch(*ints, np.arange(len(self.rows), dtype=np.int64))
+        ints = [
+            np.asarray(c, dtype=np.int64)
+            if i != 4
+            else np.asarray([_CHANNEL[x] for x in c], dtype=np.int64)
+            for i, c in enumerate(cols)
+        ]
+        ts, src, dst, amount, channel, device, ip, kind, ref = ints
+        rows = np.arange(len(self.rows), dtype=np.int64)
+        return TransferBatch(ts, src, dst, amount, channel, device, ip, kind, ref, rows)
 
 
 _CHANNEL = {"app": 0, "web": 1, "card": 2, "atm": 3, "branch": 4, "p2p_crypto": 5}
@@ -87,39 +108,67 @@ class FraudWorld:
 
 
 def build_rings(
-    acc: Accounts, params: DropperParams, n_rings: int, cal: Calendar, seed: int, rng: np.random.Generator
+    acc: Accounts,
+    params: DropperParams,
+    n_rings: int,
+    cal: Calendar,
+    seed: int,
+    victims: set[int],
+    rng: np.random.Generator,
 ) -> tuple[Accounts, list[Ring], dict[int, tuple[int, int, bool]]]:
-    """Rings of fresh and rented mule accounts; returns the grown accounts and who is who."""
+    """Rings of fresh and rented mule accounts; returns the grown accounts and who is who.
+
+    Mules are people who are not among the ``victims``, and nobody is a mule twice.
+    """
     people = len(acc.primary)
     rings: list[Ring] = []
     who: dict[int, tuple[int, int, bool]] = {}  # account -> (ring, layer, fresh)
     fresh_rows: list[tuple[int, int, int]] = []  # holder, bank, opened
-    pending: list[tuple[int, int, int]] = []  # ring, layer, slot in fresh_rows
-    for r in range(n_rings):
+    taken: set[int] = set()
+    for _ in range(n_rings):
         depth = int(rng.integers(params.layers[0], params.layers[1] + 1))
         size = int(rng.integers(params.first_layer[0], params.first_layer[1] + 1))
         layers: list[list[int]] = []
-        for layer in range(depth):
+        for _layer in range(depth):
             members: list[int] = []
             for _ in range(size):
                 mule = int(rng.integers(0, people))
+                while mule in victims or mule in taken:
+                    mule = int(rng.integers(0, people))
+                taken.add(mule)
                 if rng.random() < params.new_account_share:
-                    age = int(rng.integers(params.new_account_age_days[0], params.new_account_age_days[1] + 1))
-                    opened = cal.start_ms + int(rng.integers(0, max(1, cal.days // 2))) * DAY_MS - age * DAY_MS
-                    fresh_rows.append((mule, int(rng.integers(0, len(set(acc.bank.tolist()))) % 11), opened))
-                    pending.append((r, layer, len(fresh_rows) - 1))
+                    age = int(
+                        rng.integers(
+                            params.new_account_age_days[0], params.new_account_age_days[1] + 1
+                        )
+                    )
+                    opened = (
+                        cal.start_ms
+                        + int(rng.integers(0, max(1, cal.days // 2))) * DAY_MS
+                        - age * DAY_MS
+                    )
+                    fresh_rows.append((mule, int(rng.integers(0, len(BANKS))), opened))
                     members.append(-len(fresh_rows))  # placeholder, resolved below
                 else:
                     members.append(int(acc.primary[mule]))
             layers.append(members)
             size = max(1, size // 2 + int(rng.integers(0, 2)))
-        rings.append(Ring(layers, int(rng.integers(1, 2**40)), int(rng.choice(3, p=np.asarray(params.cashout_mix) / sum(params.cashout_mix)))))
+        rings.append(
+            Ring(
+                layers,
+                int(rng.integers(1, 2**40)),
+                int(rng.choice(3, p=np.asarray(params.cashout_mix) / sum(params.cashout_mix))),
+            )
+        )
     if fresh_rows:
         holder = np.asarray([f[0] for f in fresh_rows], dtype=np.int64)
         acc, ids = acc.add(
-            np.asarray([f[1] for f in fresh_rows], dtype=np.int64), holder, acc.phone[acc.primary[holder]],
-            np.asarray([f[2] for f in fresh_rows], dtype=np.int64), seed,
-        )  # fmt: skip
+            np.asarray([f[1] for f in fresh_rows], dtype=np.int64),
+            holder,
+            acc.phone[acc.primary[holder]],
+            np.asarray([f[2] for f in fresh_rows], dtype=np.int64),
+            seed,
+        )
         for ring in rings:
             for members in ring.layers:
                 for i, m in enumerate(members):
@@ -162,10 +211,15 @@ def run_fraud(
         queues[account].append([victim, amount])
         ledger.moves.append((row, victim, amount, src, account))
         if account not in scheduled:
-            delay = rng.lognormal(np.log(params.forward_delay_median_min), params.forward_delay_sigma) * MINUTE_MS
+            delay = (
+                rng.lognormal(np.log(params.forward_delay_median_min), params.forward_delay_sigma)
+                * MINUTE_MS
+            )
             scheduled.add(account)
             seq += 1
-            heapq.heappush(events, (ts + int(max(MINUTE_MS, delay)), seq, account, position[account][0]))
+            heapq.heappush(
+                events, (ts + int(max(MINUTE_MS, delay)), seq, account, position[account][0])
+            )
 
     for v in range(1, len(victims) + 1):
         person = victims.subscriber[v - 1]
@@ -187,12 +241,17 @@ def run_fraud(
         elif kind == "investment":
             amounts = sorted(int(savings * f) // 100 * 100 for f in rng.dirichlet(np.ones(3)) * 0.9)
         else:
-            amounts = [max(100_000, int(savings * f) // 100_000 * 100_000) for f in rng.dirichlet(np.ones(int(rng.integers(1, 4))))]
+            amounts = [
+                max(100_000, int(savings * f) // 100_000 * 100_000)
+                for f in rng.dirichlet(np.ones(int(rng.integers(1, 4))))
+            ]
         t = turned + int(rng.integers(1, 20)) * MINUTE_MS
         if kind == "loan":
             loan = int(rng.integers(3, 20)) * 10_000_000
             bank = int(acc.bank[own])
-            loan_rows[v] = ledger.transfer(t, int(acc.loan_account[bank]), own, loan, "web", TransferKind.LOAN_DISBURSAL, v)
+            loan_rows[v] = ledger.transfer(
+                t, int(acc.loan_account[bank]), own, loan, "web", TransferKind.LOAN_DISBURSAL, v
+            )
             amounts.append(loan)
             t += int(rng.integers(3, 15)) * MINUTE_MS
         own_device = int(person_device(np.asarray([person]))[0])
@@ -202,10 +261,24 @@ def run_fraud(
             if t >= cal.end_ms:
                 break
             payee = ring.layers[0][int(rng.integers(0, len(ring.layers[0])))]
-            row = ledger.transfer(t, own, payee, a, "app", TransferKind.VICTIM_PAYMENT, v, device, int(person_ip(np.asarray([person]))[0]))
+            row = ledger.transfer(
+                t,
+                own,
+                payee,
+                a,
+                "app",
+                TransferKind.VICTIM_PAYMENT,
+                v,
+                device,
+                int(person_ip(np.asarray([person]))[0]),
+            )
             victim_rows[v].append(row)
             arrive(t, payee, v, a, row, own)
-            t += (int(rng.integers(1, 3)) * DAY_MS) if kind == "investment" else int(rng.integers(2, 12)) * MINUTE_MS
+            t += (
+                (int(rng.integers(1, 3)) * DAY_MS)
+                if kind == "investment"
+                else int(rng.integers(2, 12)) * MINUTE_MS
+            )
     while events:
         ts, _, account, r = heapq.heappop(events)
         if ts >= cal.end_ms:
@@ -261,7 +334,16 @@ def _forward(
             chunk = min(movable, int(params.atm_chunk * 100)) if atm else movable
             dst = CASH if atm else CRYPTO_BASE - int(rng.integers(0, len(EXCHANGES)))
             kind = TransferKind.MULE_ATM if atm else TransferKind.MULE_CRYPTO
-            row = ledger.transfer(t, account, dst, chunk, "atm" if atm else "p2p_crypto", kind, 0, 0 if atm else device)
+            row = ledger.transfer(
+                t,
+                account,
+                dst,
+                chunk,
+                "atm" if atm else "p2p_crypto",
+                kind,
+                0,
+                0 if atm else device,
+            )
             for victim, amount in _take(queue, chunk):
                 ledger.moves.append((row, victim, amount, account, dst))
             movable -= chunk
@@ -270,7 +352,14 @@ def _forward(
     nxt = ring.layers[layer + 1]
     ways = 1 if rng.random() >= params.split_share else int(rng.integers(2, 4))
     units = movable // 100
-    cuts = sorted(int(c) for c in rng.choice(np.arange(1, units), size=min(ways - 1, units - 1), replace=False)) if ways > 1 and units > 2 else []
+    cuts = (
+        sorted(
+            int(c)
+            for c in rng.choice(np.arange(1, units), size=min(ways - 1, units - 1), replace=False)
+        )
+        if ways > 1 and units > 2
+        else []
+    )
     bounds = [0, *(c * 100 for c in cuts), movable]
     for a, b in itertools.pairwise(bounds):
         payee = nxt[int(rng.integers(0, len(nxt)))]
@@ -281,7 +370,7 @@ def _forward(
 
 
 def reports_and_holdings(
-    fraud: FraudWorld, acc: Accounts, params: DropperParams, cal: Calendar, rng: np.random.Generator
+    fraud: FraudWorld, params: DropperParams, cal: Calendar, rng: np.random.Generator
 ) -> tuple[list[tuple[int, int, int, str, list[int]]], list[tuple[int, int, int, int]]]:
     """Who reports and when, and where each reporter's money sits at that moment.
 
@@ -298,11 +387,16 @@ def reports_and_holdings(
         rows = [r for r in fraud.victim_rows[victim] if ts_of[r] < cal.end_ms]
         if not rows or rng.random() >= params.report_rate:
             continue
-        when = max(ts_of[r] for r in rows) + int(rng.lognormal(np.log(params.report_delay_median_h), 1.0) * HOUR_MS)
+        when = max(ts_of[r] for r in rows) + int(
+            rng.lognormal(np.log(params.report_delay_median_h), 1.0) * HOUR_MS
+        )
         if when >= cal.end_ms:
             continue
-        serial = len(reports) + 1
-        reports.append((serial, victim, when, fraud.victim_type[victim], rows))
+        reports.append((0, victim, when, fraud.victim_type[victim], rows))
+    # Reports are numbered in the order they were filed.
+    filed = sorted(reports, key=lambda r: (r[2], r[1]))
+    reports = [(i + 1, r[1], r[2], r[3], r[4]) for i, r in enumerate(filed)]
+    for serial, victim, when, _, _ in reports:
         place: dict[int, int] = defaultdict(int)
         for ts, amount, src, dst in by_victim[victim]:
             if ts <= when:

@@ -71,17 +71,25 @@ def outcome(
     duration = np.where(engaged, talk_time(rng, n, 900, 0.6), duration)
     age = pop.age[np.maximum(target, 0)].astype(np.float64)
     lift = 1 + (params.age_susceptibility - 1) * np.clip((age - 16) / 74, 0, 1)
-    turned = engaged & (target >= 0) & (rng.random(n) < params.convert_rate * lift / params.age_susceptibility * 2)
+    turned = (
+        engaged
+        & (target >= 0)
+        & (rng.random(n) < params.convert_rate * lift / params.age_susceptibility * 2)
+    )
     return answered, duration, turned
 
 
-def spoof_cli(pop: Population, bank_lines: I64, params: FraudCallParams, rng: np.random.Generator, n: int) -> I64:
+def spoof_cli(
+    pop: Population, bank_lines: I64, params: FraudCallParams, rng: np.random.Generator, n: int
+) -> I64:
     """CLIs a fraud centre presents: real subscribers', banks', random, unallocated or none."""
     u = rng.random(n)
     existing = pop.msisdn[rng.integers(0, pop.size, n)]
     cli = pop.outside_numbers(rng, n)
     cli = np.where(u < params.spoof_existing_share, existing, cli)
-    bank = (u >= params.spoof_existing_share) & (u < params.spoof_existing_share + params.spoof_bank_share)
+    bank = (u >= params.spoof_existing_share) & (
+        u < params.spoof_existing_share + params.spoof_bank_share
+    )
     cli = np.where(bank, bank_lines[rng.integers(0, len(bank_lines), n)], cli)
     odd = rng.random(n)
     unallocated = 77_400_000_000 + rng.integers(0, 10_000_000, n)  # +7 740: no operator has it
@@ -118,9 +126,17 @@ def spoofed_calls(
             continue
         parts.append(
             CallBatch.of(
-                ts, spoof_cli(pop, bank_lines, params, rng, n), pop.msisdn[target], ingress,
-                pop.operator[target], kind, answered=answered, duration=duration, ref=target, victim=serial,
-            )  # fmt: skip
+                ts,
+                spoof_cli(pop, bank_lines, params, rng, n),
+                pop.msisdn[target],
+                ingress,
+                pop.operator[target],
+                kind,
+                answered=answered,
+                duration=duration,
+                ref=target,
+                victim=serial,
+            )
         )
     return CallBatch.concat(parts)
 

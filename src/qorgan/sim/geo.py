@@ -87,8 +87,12 @@ class CellPlan:
 
     def table(self, rng: np.random.Generator) -> pa.Table:
         """The cells as a truth table (cell_id, operator, region, lat, lon)."""
-        lat = np.array([REGIONS[r].lat for r in self.region]) + rng.normal(0, 0.08, len(self.region))
-        lon = np.array([REGIONS[r].lon for r in self.region]) + rng.normal(0, 0.12, len(self.region))
+        lat = np.array([REGIONS[r].lat for r in self.region]) + rng.normal(
+            0, 0.08, len(self.region)
+        )
+        lon = np.array([REGIONS[r].lon for r in self.region]) + rng.normal(
+            0, 0.12, len(self.region)
+        )
         return pa.table(
             {
                 "cell_id": self.cell_id,
@@ -102,7 +106,9 @@ class CellPlan:
 
 def plan_cells(subscribers: int) -> CellPlan:
     """Cells per operator and region: roughly one cell per 600 subscribers, at least 4."""
-    regions, operators, ids = [], [], []
+    regions: list[int] = []
+    operators: list[int] = []
+    ids: list[str] = []
     first = np.zeros((len(OPERATORS), len(REGIONS)), dtype=np.int64)
     count = np.zeros_like(first)
     for o, op in enumerate(OPERATORS):

@@ -74,7 +74,16 @@ def imsi_digits(op: Operator, local_index: I64, salt: int) -> I64:
 
 
 _TACS = np.array(
-    [35_300_011, 35_420_110, 35_734_209, 86_014_205, 86_691_904, 35_612_511, 86_887_003, 35_209_108],
+    [
+        35_300_011,
+        35_420_110,
+        35_734_209,
+        86_014_205,
+        86_691_904,
+        35_612_511,
+        86_887_003,
+        35_209_108,
+    ],
     dtype=np.int64,
 )
 
@@ -123,7 +132,7 @@ def fixed_line_digits(area_code: I64, index: I64) -> I64:
     wide = area_code >= 1000  # 4-digit codes leave 6 local digits, 3-digit codes leave 7
     local_size = np.where(wide, 10**6, 10**7)
     local = 2 * local_size // 10 + index % (local_size * 7 // 10)
-    return 7 * 10**10 + area_code * local_size + local
+    return np.asarray(7 * 10**10 + area_code * local_size + local, dtype=np.int64)
 
 
 # (country calling code, national prefixes, digits after the prefix) of the neighbours and

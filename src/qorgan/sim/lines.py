@@ -20,7 +20,7 @@ from qorgan.sim.batch import CallBatch, CallKind
 from qorgan.sim.calls import AREA_CODES, talk_time
 from qorgan.sim.clock import HOUR_MS, Calendar
 from qorgan.sim.geo import BANKS
-from qorgan.sim.ids import OPERATORS, fixed_line_digits, imei_digits
+from qorgan.sim.ids import OPERATORS, fixed_line_digits, hash_unit, imei_digits
 from qorgan.sim.params import LegitHeavyParams
 from qorgan.sim.population import LINES_BASE, Population
 
@@ -77,18 +77,27 @@ class Lines:
         )
 
 
-def plan_lines(pop: Population, params: LegitHeavyParams, seed: int, rng: np.random.Generator) -> Lines:
+def plan_lines(
+    pop: Population, params: LegitHeavyParams, seed: int, rng: np.random.Generator
+) -> Lines:
     """The call centres, taxi lines, couriers and bank lines of a world."""
     per = pop.size / 100_000
     rows: list[tuple[int, int, int, int]] = []  # role, org, operator, region
     org = 0
     for _ in range(max(1, round(params.call_centres_per_100k * per))):
         agents = int(rng.integers(params.call_centre_agents[0], params.call_centre_agents[1] + 1))
-        op, region = int(rng.integers(0, 3)), int(rng.integers(0, 3))  # big cities
-        rows += [(Role.CALL_CENTRE, org, op, region)] * agents
+        where = (
+            Role.CALL_CENTRE,
+            org,
+            int(rng.integers(0, 3)),
+            int(rng.integers(0, 3)),
+        )  # big cities
+        rows += [where] * agents
         org += 1
     for _ in range(max(1, round(params.taxi_per_100k * per))):
-        rows += [(Role.TAXI, org, int(rng.integers(0, 3)), int(rng.integers(0, 8)))] * int(rng.integers(1, 4))
+        rows += [(Role.TAXI, org, int(rng.integers(0, 3)), int(rng.integers(0, 8)))] * int(
+            rng.integers(1, 4)
+        )
         org += 1
     for _ in range(max(2, round(params.couriers_per_100k * per))):
         rows.append((Role.COURIER, org, int(rng.integers(0, 3)), int(rng.integers(0, 8))))
@@ -108,21 +117,33 @@ def plan_lines(pop: Population, params: LegitHeavyParams, seed: int, rng: np.ran
     bank = role == Role.BANK
     msisdn[bank] = fixed_line_digits(AREA_CODES[region[bank]], 900 + serial[bank])
     # A call centre's agents sit on one or two office cells; everyone else has a home cell.
-    office = pop.random_cell(op, region, (orgs % 2) * 0.5 + rng.random(n) * 0.01)
+    office = pop.random_cell(op, region, hash_unit(orgs, seed + 5) * 0.97 + rng.random(n) * 0.02)
     cell = np.where(role == Role.CALL_CENTRE, office, pop.random_cell(op, region, rng.random(n)))
     rate = np.select(
         [role == Role.CALL_CENTRE, role == Role.TAXI, role == Role.COURIER],
         [params.call_centre_calls_per_agent, params.taxi_calls_per_line, params.courier_calls],
-        params.bank_line_calls,
+        params.bank_calls_per_100k * per / max(1, len(BANKS) * params.bank_lines_per_bank),
     ) * rng.uniform(0.6, 1.4, n)
     return Lines(
-        role.astype(np.int8), orgs, msisdn, imsi, imei_digits(serial + 50_000_000, seed),
-        op.astype(np.int8), region, cell, rate,
-    )  # fmt: skip
+        role.astype(np.int8),
+        orgs,
+        msisdn,
+        imsi,
+        imei_digits(serial + 50_000_000, seed),
+        op.astype(np.int8),
+        region,
+        cell,
+        rate,
+    )
 
 
 def line_calls(
-    lines: Lines, pop: Population, params: LegitHeavyParams, cal: Calendar, hour: int, rng: np.random.Generator
+    lines: Lines,
+    pop: Population,
+    params: LegitHeavyParams,
+    cal: Calendar,
+    hour: int,
+    rng: np.random.Generator,
 ) -> CallBatch:
     """One hour of the heavy lines' calls and of customers calling them back."""
     parts: list[CallBatch] = []
@@ -138,7 +159,9 @@ def line_calls(
         in_sample = rng.random(k) < (0.5 if role != Role.TAXI else 0.1)
         callee_idx = rng.integers(0, pop.size, k)
         if role == Role.TAXI:  # dispatchers call the same drivers again and again
-            callee = pop.msisdn_of_local(0, LINES_BASE // 2 + lines.org[line] * 100 + rng.integers(0, 60, k))
+            callee = pop.msisdn_of_local(
+                0, LINES_BASE // 2 + lines.org[line] * 100 + rng.integers(0, 60, k)
+            )
         else:
             callee = pop.outside_numbers(rng, k)
         callee = np.where(in_sample, pop.msisdn[callee_idx], callee)
@@ -147,27 +170,48 @@ def line_calls(
         duration = np.where(answered, talk_time(rng, k, median, 0.8), 0)
         cell = lines.cell[line]
         if role == Role.COURIER:  # on the move all day
-            cell = pop.random_cell(lines.operator[line].astype(np.int64), lines.region[line], rng.random(k))
+            cell = pop.random_cell(
+                lines.operator[line].astype(np.int64), lines.region[line], rng.random(k)
+            )
         ts = t0 + rng.integers(0, HOUR_MS, k)
         radio = role != Role.BANK
         parts.append(
             CallBatch.of(
-                ts, lines.msisdn[line], callee, "radio" if radio else "domestic",
-                lines.operator[line] if radio else pop.operator[callee_idx], _KIND[role],
-                imsi=lines.imsi[line], imei=lines.imei[line] if radio else np.zeros(k, np.int64),
-                cell=cell if radio else np.full(k, -1), answered=answered, duration=duration,
+                ts,
+                lines.msisdn[line],
+                callee,
+                "radio" if radio else "domestic",
+                lines.operator[line] if radio else pop.operator[callee_idx],
+                _KIND[role],
+                imsi=lines.imsi[line],
+                imei=lines.imei[line] if radio else np.zeros(k, np.int64),
+                cell=cell if radio else np.full(k, -1),
+                answered=answered,
+                duration=duration,
                 ref=lines.org[line],
-            )  # fmt: skip
+            )
         )
-        back = in_sample & answered & (rng.random(k) < params.callback_rate * (3 if role == Role.TAXI else 1))
+        back = (
+            in_sample
+            & answered
+            & (rng.random(k) < params.callback_rate * (3 if role == Role.TAXI else 1))
+        )
         who = callee_idx[back]
         b = len(who)
         parts.append(
             CallBatch.of(
                 np.minimum(ts[back] + rng.integers(60_000, HOUR_MS, b), t0 + HOUR_MS - 1),
-                pop.msisdn[who], lines.msisdn[line[back]], "radio", pop.operator[who], CallKind.CALLBACK,
-                imsi=pop.imsi[who], imei=pop.imei[who], cell=pop.home_cell[who],
-                answered=np.ones(b, np.bool_), duration=talk_time(rng, b, 50, 0.7), ref=lines.org[line[back]],
-            )  # fmt: skip
+                pop.msisdn[who],
+                lines.msisdn[line[back]],
+                "radio",
+                pop.operator[who],
+                CallKind.CALLBACK,
+                imsi=pop.imsi[who],
+                imei=pop.imei[who],
+                cell=pop.home_cell[who],
+                answered=np.ones(b, np.bool_),
+                duration=talk_time(rng, b, 50, 0.7),
+                ref=lines.org[line[back]],
+            )
         )
     return CallBatch.concat(parts)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qorgan.core.errors import InvalidInput
+
 Mix = tuple[tuple[str, float], ...]
 """Named weights: ``(("a", 0.7), ("b", 0.3))``; they need not sum to one."""
 
@@ -101,8 +103,10 @@ _HOMOGLYPHS = {
 }  # fmt: skip
 _VOWELS = "aeiou"
 _BRAND_HELD_TLDS = ("com", "net")
-_TYPO = ("omission", "repetition", "replacement", "transposition", "vowel-swap", "homoglyph")
-_TYPO += ("hyphenation", "addition")
+_TYPO = (
+    "omission", "repetition", "replacement", "transposition", "vowel-swap", "homoglyph",
+    "hyphenation", "addition",
+)  # fmt: skip
 
 
 def _mix(rng: np.random.Generator, mix: Mix) -> str:
@@ -273,11 +277,11 @@ def lookalike_domains(
         ``n`` look-alikes in generation order, none equal to a genuine domain.
 
     Raises:
-        ValueError: ``n`` is negative or cannot be reached with these parameters.
+        InvalidInput: ``n`` is negative or cannot be reached with these parameters.
     """
     p = params or LookalikeParams()
     if n < 0:
-        raise ValueError("n must not be negative")
+        raise InvalidInput("n must not be negative")
     by_category = {c: tuple(b for b in BRANDS if b.category == c) for c, _ in p.category_mix}
     out: list[LookalikeDomain] = []
     seen: set[str] = set()
@@ -295,5 +299,5 @@ def lookalike_domains(
         seen.add(domain)
         out.append(LookalikeDomain(domain, brand.key, technique))
     if len(out) < n:
-        raise ValueError(f"could only make {len(out)} distinct look-alikes of {n}")
+        raise InvalidInput(f"could only make {len(out)} distinct look-alikes of {n}")
     return out

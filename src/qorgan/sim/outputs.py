@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from qorgan.core.feeds import REPORTS, arrow_schema
@@ -29,7 +28,9 @@ Report = tuple[int, int, int, str, list[int]]
 
 def money(tiyn: I64 | list[int]) -> pa.Array:
     """Integer tiyn as decimal tenge."""
-    return pa.array([Decimal(int(t)) / 100 for t in np.asarray(tiyn, dtype=np.int64)], pa.decimal128(20, 2))
+    return pa.array(
+        [Decimal(int(t)) / 100 for t in np.asarray(tiyn, dtype=np.int64)], pa.decimal128(20, 2)
+    )
 
 
 def _where(acc: Accounts, index: int) -> str:
@@ -40,7 +41,9 @@ def _where(acc: Accounts, index: int) -> str:
     return str(acc.ibans(np.asarray([index], dtype=np.int64))[0])
 
 
-def add_non_call_victims(victims: Victims, people: int, params: WorldParams, cal: Calendar, rng: np.random.Generator) -> None:
+def add_non_call_victims(
+    victims: Victims, people: int, params: WorldParams, cal: Calendar, rng: np.random.Generator
+) -> None:
     """Victims of fake shops and investment ads: reached without any call."""
     called = len(victims)
     share = params.droppers.non_call_share
@@ -51,7 +54,9 @@ def add_non_call_victims(victims: Victims, people: int, params: WorldParams, cal
     victims.add(who[order], when[order], Channel.NO_CALL)
 
 
-def reports_table(reports: list[Report], fraud: FraudWorld, acc: Accounts, row_id: NDArray[np.object_]) -> pa.Table:
+def reports_table(
+    reports: list[Report], fraud: FraudWorld, acc: Accounts, row_id: NDArray[np.object_]
+) -> pa.Table:
     """The reports feed: one row per victim who reported within the window."""
     own = [fraud.victim_account[r[1]] for r in reports]
     phones = [int(acc.phone[a]) for a in own]
@@ -59,7 +64,9 @@ def reports_table(reports: list[Report], fraud: FraudWorld, acc: Accounts, row_i
         {
             "report_id": [f"R{r[0]:07d}" for r in reports],
             "ts": pa.array([r[2] for r in reports], pa.timestamp("ms", tz="UTC")),
-            "victim_account": acc.ibans(np.asarray(own, dtype=np.int64)) if own else pa.array([], pa.string()),
+            "victim_account": acc.ibans(np.asarray(own, dtype=np.int64))
+            if own
+            else pa.array([], pa.string()),
             "victim_phone": [f"+{p}" if p else None for p in phones],
             "fraud_type": [r[3] for r in reports],
             "transfer_ids": [[str(row_id[x]) for x in r[4]] for r in reports],
@@ -75,14 +82,19 @@ def holdings_table(holdings: list[tuple[int, int, int, int]], acc: Accounts) -> 
         {
             "report_id": [f"R{h[0]:07d}" for h in holdings],
             "holder": [_where(acc, h[1]) for h in holdings],
-            "kind": [kinds.get(h[1], "crypto_cashout" if h[1] <= CRYPTO_BASE else "account") for h in holdings],
+            "kind": [
+                kinds.get(h[1], "crypto_cashout" if h[1] <= CRYPTO_BASE else "account")
+                for h in holdings
+            ],
             "amount": money([h[2] for h in holdings]),
             "as_of": pa.array([h[3] for h in holdings], pa.timestamp("ms", tz="UTC")),
         }
     )
 
 
-def flows_table(fraud: FraudWorld, row_id: NDArray[np.object_], in_window: NDArray[np.bool_]) -> pa.Table:
+def flows_table(
+    fraud: FraudWorld, row_id: NDArray[np.object_], in_window: NDArray[np.bool_]
+) -> pa.Table:
     """Truth: which victim's money each fraud transfer carried, and how much."""
     moves = [m for m in fraud.ledger.moves if in_window[m[0]]]
     return pa.table(
@@ -94,7 +106,9 @@ def flows_table(fraud: FraudWorld, row_id: NDArray[np.object_], in_window: NDArr
     )
 
 
-def victims_truth(victims: Victims, pop: Population, fraud: FraudWorld, acc: Accounts, reports: list[Report]) -> pa.Table:
+def victims_truth(
+    victims: Victims, pop: Population, fraud: FraudWorld, acc: Accounts, reports: list[Report]
+) -> pa.Table:
     """Truth: every victim, how they were reached, what they lost, whether they reported."""
     reported = {r[1]: f"R{r[0]:07d}" for r in reports}
     serials = list(range(1, len(victims) + 1))
@@ -114,7 +128,9 @@ def victims_truth(victims: Victims, pop: Population, fraud: FraudWorld, acc: Acc
     )
 
 
-def cashouts(fraud: FraudWorld, row_id: NDArray[np.object_], in_window: NDArray[np.bool_]) -> list[CryptoCashout]:
+def cashouts(
+    fraud: FraudWorld, row_id: NDArray[np.object_], in_window: NDArray[np.bool_]
+) -> list[CryptoCashout]:
     """The crypto purchases droppers made, for the chain simulation."""
     out = []
     for i, row in enumerate(fraud.ledger.rows):
@@ -132,7 +148,13 @@ def cashouts(fraud: FraudWorld, row_id: NDArray[np.object_], in_window: NDArray[
     return out
 
 
-def requisite_pool(acc: Accounts, who: dict[int, tuple[int, int, bool]], pop: Population, boxes: Boxes, chain: ChainWorld) -> RequisitePool:
+def requisite_pool(
+    acc: Accounts,
+    who: dict[int, tuple[int, int, bool]],
+    pop: Population,
+    boxes: Boxes,
+    chain: ChainWorld,
+) -> RequisitePool:
     """Real simulated requisites for the texts: droppers' IBANs, box numbers, ring wallets."""
     droppers = np.asarray(sorted(who), dtype=np.int64)
     merchants = acc.merchants[: min(200, len(acc.merchants))]

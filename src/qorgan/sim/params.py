@@ -38,8 +38,8 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    "small": Scale("small", 4_000, days=7, boxes=3, rings=4, texts=1_500, max_box_slots=32),
-    "medium": Scale("medium", subscribers=150_000, days=14, boxes=24, rings=30, texts=40_000),
+    "small": Scale("small", 4_000, days=7, boxes=2, rings=4, texts=1_500, max_box_slots=32),
+    "medium": Scale("medium", subscribers=150_000, days=14, boxes=12, rings=30, texts=40_000),
     "large": Scale("large", subscribers=22_000_000, days=1, boxes=88, rings=200, texts=200_000),
 }
 
@@ -81,9 +81,31 @@ class SubscriberParams:
     roaming_feed_completeness: float = 0.995
     foreign_contact_share: float = 0.08
     hour_profile: tuple[float, ...] = (
-        0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.3, 1.6, 1.8, 1.9,
-        1.9, 1.8, 1.7, 1.7, 1.8, 1.9, 2.0, 1.9, 1.6, 1.2, 0.8, 0.4,
-    )  # fmt: skip
+        0.2,
+        0.1,
+        0.05,
+        0.05,
+        0.05,
+        0.1,
+        0.3,
+        0.8,
+        1.3,
+        1.6,
+        1.8,
+        1.9,
+        1.9,
+        1.8,
+        1.7,
+        1.7,
+        1.8,
+        1.9,
+        2.0,
+        1.9,
+        1.6,
+        1.2,
+        0.8,
+        0.4,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +121,7 @@ class LegitHeavyParams:
         couriers_per_100k: delivery couriers per 100k subscribers (many customers, moving).
         courier_calls: outgoing calls per courier per working day.
         bank_lines_per_bank: banks' own outbound fixed lines (domestic ingress) per bank.
-        bank_line_calls: calls per bank line per working day.
+        bank_calls_per_100k: banks' outbound calls per working day per 100k subscribers.
         callback_rate: share of a business line's callees who call it back.
     """
 
@@ -111,7 +133,7 @@ class LegitHeavyParams:
     couriers_per_100k: float = 40.0
     courier_calls: float = 35.0
     bank_lines_per_bank: int = 3
-    bank_line_calls: float = 150.0
+    bank_calls_per_100k: float = 2_500.0
     callback_rate: float = 0.12
 
 
@@ -141,9 +163,31 @@ class FraudCallParams:
     convert_rate: float = 0.35
     age_susceptibility: float = 3.0
     hour_profile: tuple[float, ...] = (
-        0, 0, 0, 0, 0, 0, 0, 0.2, 0.8, 1.5, 1.8, 1.8,
-        1.6, 1.6, 1.8, 1.8, 1.7, 1.5, 1.2, 0.8, 0.4, 0.1, 0, 0,
-    )  # fmt: skip
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0.2,
+        0.8,
+        1.5,
+        1.8,
+        1.8,
+        1.6,
+        1.6,
+        1.8,
+        1.8,
+        1.7,
+        1.5,
+        1.2,
+        0.8,
+        0.4,
+        0.1,
+        0,
+        0,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,10 +381,32 @@ class WorldParams:
                 engage_rate=0.18,
                 convert_rate=0.3,
                 hour_profile=(
-                    0, 0, 0, 0, 0, 0, 0, 0, 0.3, 0.9, 1.2, 1.4,
-                    1.4, 1.5, 1.6, 1.8, 1.9, 2.0, 1.8, 1.4, 0.9, 0.5, 0.2, 0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0.3,
+                    0.9,
+                    1.2,
+                    1.4,
+                    1.4,
+                    1.5,
+                    1.6,
+                    1.8,
+                    1.9,
+                    2.0,
+                    1.8,
+                    1.4,
+                    0.9,
+                    0.5,
+                    0.2,
+                    0,
                 ),
-            ),  # fmt: skip
+            ),
             simbox=replace(
                 base.simbox,
                 slots=(16, 64),

@@ -75,7 +75,8 @@ class Population:
     def random_cell(self, op: I64, region: I64, u: F64) -> I64:
         """A cell of each operator/region pair, picked by the uniforms ``u``."""
         first = self.cells.first[op, region]
-        return (first + np.floor(u * self.cells.count[op, region])).astype(np.int64)
+        picked = first + np.floor(u * self.cells.count[op, region])
+        return np.asarray(picked, dtype=np.int64)
 
 
 def _pick(weights: list[float], u: F64) -> I64:

@@ -45,12 +45,13 @@ class Boxes:
     accomplice_imsi: I64
     accomplice_imei: I64
     accomplice_cell: I64
+    sim_calls: I64  # calls each SIM placed so far (filled in as hours are generated)
 
     def active(self, at_ms: int) -> I64:
         return np.flatnonzero((self.sim_from <= at_ms) & (self.sim_to > at_ms))
 
     def truth(self) -> tuple[pa.Table, pa.Table]:
-        """Truth tables: the boxes, and every SIM with its box and working life."""
+        """Truth tables: the boxes, and every SIM that placed calls, with its box and life."""
         boxes = pa.table(
             {
                 "box": np.arange(len(self.box_slots), dtype=np.int64),
@@ -60,21 +61,28 @@ class Boxes:
                 "n_cells": [len(c) for c in self.box_cells],
             }
         )
+        used = self.sim_calls > 0
         sims = pa.table(
             {
-                "imsi": [str(i) for i in self.sim_imsi],
-                "msisdn": [f"+{m}" for m in self.sim_msisdn],
-                "box": self.sim_box,
-                "slot": self.sim_slot,
-                "active_from": pa.array(self.sim_from, pa.timestamp("ms", tz="UTC")),
-                "burnt_at": pa.array(self.sim_to, pa.timestamp("ms", tz="UTC")),
+                "imsi": [str(i) for i in self.sim_imsi[used]],
+                "msisdn": [f"+{m}" for m in self.sim_msisdn[used]],
+                "box": self.sim_box[used],
+                "slot": self.sim_slot[used],
+                "active_from": pa.array(self.sim_from[used], pa.timestamp("ms", tz="UTC")),
+                "burnt_at": pa.array(self.sim_to[used], pa.timestamp("ms", tz="UTC")),
+                "calls": self.sim_calls[used],
             }
         )
         return boxes, sims
 
 
 def plan_boxes(
-    pop: Population, scale: Scale, params: SimBoxParams, cal: Calendar, seed: int, rng: np.random.Generator
+    pop: Population,
+    scale: Scale,
+    params: SimBoxParams,
+    cal: Calendar,
+    seed: int,
+    rng: np.random.Generator,
 ) -> Boxes:
     """Boxes installed before or during the window, and their SIM schedules."""
     operator, stealthy, cells, imeis, slots = [], [], [], [], []
@@ -85,7 +93,9 @@ def plan_boxes(
         sneaky = bool(rng.random() < params.stealthy_share)
         lo, hi = params.stealth_cells if sneaky else params.cells
         n_cells = int(rng.integers(lo, hi + 1))
-        cells.append(pop.random_cell(np.full(n_cells, op), np.full(n_cells, region), rng.random(n_cells)))
+        cells.append(
+            pop.random_cell(np.full(n_cells, op), np.full(n_cells, region), rng.random(n_cells))
+        )
         n_slots = int(rng.integers(params.slots[0], min(params.slots[1], scale.max_box_slots) + 1))
         n_imeis = int(rng.integers(params.imeis[0], min(params.imeis[1], n_slots) + 1))
         imeis.append(imei_digits(np.arange(n_imeis, dtype=np.int64) + 60_000_000 + b * 1000, seed))
@@ -112,11 +122,23 @@ def plan_boxes(
     helpers = BOX_SIMS_BASE + 4_000_000 + np.arange(50, dtype=np.int64)
     helper_cells = pop.random_cell(np.zeros(50, np.int64), rng.integers(0, 8, 50), rng.random(50))
     return Boxes(
-        np.asarray(operator, dtype=np.int64), np.asarray(stealthy, dtype=np.bool_), cells, imeis,
-        np.asarray(slots, dtype=np.int64), rows[:, 0], rows[:, 1], msisdn, imsi, rows[:, 2], rows[:, 3],
-        pop.msisdn_of_local(0, helpers), pop.imsi_of_local(0, helpers), imei_digits(helpers, seed),
+        np.asarray(operator, dtype=np.int64),
+        np.asarray(stealthy, dtype=np.bool_),
+        cells,
+        imeis,
+        np.asarray(slots, dtype=np.int64),
+        rows[:, 0],
+        rows[:, 1],
+        msisdn,
+        imsi,
+        rows[:, 2],
+        rows[:, 3],
+        pop.msisdn_of_local(0, helpers),
+        pop.imsi_of_local(0, helpers),
+        imei_digits(helpers, seed),
         helper_cells,
-    )  # fmt: skip
+        np.zeros(len(rows), dtype=np.int64),
+    )
 
 
 def box_calls(
@@ -139,47 +161,108 @@ def box_calls(
     sneaky = boxes.box_stealthy[box]
     per_day = np.where(sneaky, params.stealth_calls_per_sim_day, params.calls_per_sim_day)
     weight = np.where(
-        sneaky, hour_weight(human.hour_profile, cal, hour), hour_weight(fraud.hour_profile, cal, hour)
+        sneaky,
+        hour_weight(human.hour_profile, cal, hour),
+        hour_weight(fraud.hour_profile, cal, hour),
     )
     n = rng.poisson(per_day * weight)
     sim = np.repeat(sims, n)
+    np.add.at(boxes.sim_calls, sims, n)
     k = len(sim)
     # The in-sample share makes the box channel's attempts on our subscribers match the mix.
     wanted = fraud.attempts_per_100k * pop.size / 100_000 * fraud.channel_mix[Channel.SIMBOX]
-    capacity = max(1.0, float(np.sum(np.where(boxes.box_stealthy[boxes.sim_box], params.stealth_calls_per_sim_day, params.calls_per_sim_day)[sims])))
+    capacity = max(
+        1.0,
+        float(
+            np.sum(
+                np.where(
+                    boxes.box_stealthy[boxes.sim_box],
+                    params.stealth_calls_per_sim_day,
+                    params.calls_per_sim_day,
+                )[sims]
+            )
+        ),
+    )
     in_sample = rng.random(k) < min(1.0, wanted / capacity)
     target = np.where(in_sample, rng.integers(0, pop.size, k), -1)
     callee = np.where(in_sample, pop.msisdn[np.maximum(target, 0)], pop.outside_numbers(rng, k))
-    answered, duration, turned = outcome(pop, target, params.answer_rate, params.talk_median_s, fraud, rng)
+    answered, duration, turned = outcome(
+        pop, target, params.answer_rate, params.talk_median_s, fraud, rng
+    )
     ts = t0 + rng.integers(0, HOUR_MS, k)
     serial = np.zeros(k, dtype=np.int64)
-    serial[turned] = victims.add(target[turned], ts[turned] + duration[turned] * 1000, Channel.SIMBOX)
+    serial[turned] = victims.add(
+        target[turned], ts[turned] + duration[turned] * 1000, Channel.SIMBOX
+    )
     b = boxes.sim_box[sim]
     day = cal.day(hour)
-    imei = np.array([boxes.box_imeis[bb][(s + day) % len(boxes.box_imeis[bb])] for bb, s in zip(b, boxes.sim_slot[sim], strict=True)], dtype=np.int64)
-    cell = np.array([c[int(u * len(c))] for c, u in zip((boxes.box_cells[bb] for bb in b), rng.random(k), strict=True)], dtype=np.int64)
+    imei = np.array(
+        [
+            boxes.box_imeis[bb][(s + day) % len(boxes.box_imeis[bb])]
+            for bb, s in zip(b, boxes.sim_slot[sim], strict=True)
+        ],
+        dtype=np.int64,
+    )
+    cell = np.array(
+        [
+            c[int(u * len(c))]
+            for c, u in zip((boxes.box_cells[bb] for bb in b), rng.random(k), strict=True)
+        ],
+        dtype=np.int64,
+    )
     calls = CallBatch.of(
-        ts, boxes.sim_msisdn[sim], callee, "radio", boxes.box_operator[b], CallKind.FRAUD_SIMBOX,
-        imsi=boxes.sim_imsi[sim], imei=imei, cell=cell, answered=answered, duration=duration,
-        ref=b, victim=serial,
-    )  # fmt: skip
-    return CallBatch.concat([calls, _cover_calls(boxes, sims[sneaky], params, cal, hour, human, rng)])
+        ts,
+        boxes.sim_msisdn[sim],
+        callee,
+        "radio",
+        boxes.box_operator[b],
+        CallKind.FRAUD_SIMBOX,
+        imsi=boxes.sim_imsi[sim],
+        imei=imei,
+        cell=cell,
+        answered=answered,
+        duration=duration,
+        ref=b,
+        victim=serial,
+    )
+    return CallBatch.concat(
+        [calls, _cover_calls(boxes, sims[sneaky], params, cal, hour, human, rng)]
+    )
 
 
 def _cover_calls(
-    boxes: Boxes, sims: I64, params: SimBoxParams, cal: Calendar, hour: int, human: SubscriberParams, rng: np.random.Generator
+    boxes: Boxes,
+    sims: I64,
+    params: SimBoxParams,
+    cal: Calendar,
+    hour: int,
+    human: SubscriberParams,
+    rng: np.random.Generator,
 ) -> CallBatch:
     """Accomplices calling stealthy SIMs so that they seem to receive calls like people do."""
     share = params.stealth_incoming_share
-    rate = params.stealth_calls_per_sim_day * share / (1 - share) * hour_weight(human.hour_profile, cal, hour)
+    rate = (
+        params.stealth_calls_per_sim_day
+        * share
+        / (1 - share)
+        * hour_weight(human.hour_profile, cal, hour)
+    )
     n = rng.poisson(rate, len(sims))
     sim = np.repeat(sims, n)
     k = len(sim)
     who = rng.integers(0, len(boxes.accomplices), k)
     answered = rng.random(k) < 0.9
     return CallBatch.of(
-        cal.hour_start_ms(hour) + rng.integers(0, HOUR_MS, k), boxes.accomplices[who], boxes.sim_msisdn[sim],
-        "radio", 0, CallKind.SIMBOX_COVER, imsi=boxes.accomplice_imsi[who], imei=boxes.accomplice_imei[who],
-        cell=boxes.accomplice_cell[who], answered=answered,
-        duration=np.where(answered, talk_time(rng, k, 80, 0.8), 0), ref=boxes.sim_box[sim],
-    )  # fmt: skip
+        cal.hour_start_ms(hour) + rng.integers(0, HOUR_MS, k),
+        boxes.accomplices[who],
+        boxes.sim_msisdn[sim],
+        "radio",
+        0,
+        CallKind.SIMBOX_COVER,
+        imsi=boxes.accomplice_imsi[who],
+        imei=boxes.accomplice_imei[who],
+        cell=boxes.accomplice_cell[who],
+        answered=answered,
+        duration=np.where(answered, talk_time(rng, k, 80, 0.8), 0),
+        ref=boxes.sim_box[sim],
+    )

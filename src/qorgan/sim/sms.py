@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -28,7 +29,11 @@ from qorgan.sim.texts import ALPHA_SENDERS, SmsContext, sms_text
 
 LANGS = ("kk", "ru", "en")
 LANG_WEIGHTS = (0.35, 0.55, 0.10)
-TRUTH_SCHEMA = pa.schema([("sms_id", pa.string()), ("kind", pa.string()), ("requisites", pa.string())])
+GENUINE_SENDERS = tuple(s.sender_id for s in ALPHA_SENDERS if s.genuine)
+SPOOF_SENDERS = tuple(s.sender_id for s in ALPHA_SENDERS if not s.genuine)
+TRUTH_SCHEMA = pa.schema(
+    [("sms_id", pa.string()), ("kind", pa.string()), ("requisites", pa.string())]
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,9 @@ class TextPools:
         domains = [d.domain for d in lookalike_domains(rng, 60)]
         pools: dict[str, list[str]] = {}
         for kind in ("personal", "bank_notice", "spam"):
-            pools[kind] = [sms_text(rng, kind, _lang(rng), _context(rng, domains))[0] for _ in range(size)]
+            pools[kind] = [
+                sms_text(rng, kind, _lang(rng), _context(rng, domains))[0] for _ in range(size)
+            ]
         return cls(pools["personal"], pools["bank_notice"], pools["spam"], domains)
 
 
@@ -57,9 +64,9 @@ def _context(rng: np.random.Generator, domains: list[str]) -> SmsContext:
     bank = BANKS[int(rng.integers(0, len(BANKS)))]
     return SmsContext(
         bank=bank.name,
-        amount=int(rng.integers(1, 500)) * 1000,
+        amount=Decimal(int(rng.integers(1, 500)) * 1000),
         link_domain=domains[int(rng.integers(0, len(domains)))],
-        callback_phone=f"+7{int(rng.choice([701, 705, 747, 777]))}{int(rng.integers(1_000_000, 9_999_999))}",
+        callback_phone=f"+7{int(rng.choice([701, 705, 747, 777]))}{rng.integers(10**6, 10**7)}",
     )
 
 
@@ -76,31 +83,83 @@ def hour_of_sms(
     """One hour of SMS as feed rows and truth rows (sorted by time, numbered from first_id)."""
     t0 = cal.hour_start_ms(hour)
     weight = hour_weight(params.subscribers.hour_profile, cal, hour)
-    rows: list[tuple[int, str, str, str, str, str, str]] = []  # ts, sender, recipient, ingress, imsi, text, kind
+    rows: list[
+        tuple[int, str, str, str, str, str, str]
+    ] = []  # ts, sender, recipient, ingress, imsi, text, kind
     requisites: list[str] = []
 
-    def add(ts: int, sender: str, recipient: int, ingress: str, imsi: str, text: str, kind: str, req: str = "[]") -> None:
+    def add(
+        ts: int,
+        sender: str,
+        recipient: int,
+        ingress: str,
+        imsi: str,
+        text: str,
+        kind: str,
+        req: str = "[]",
+    ) -> None:
         rows.append((ts, sender, f"+{recipient}", ingress, imsi, text, kind))
         requisites.append(req)
 
     n = int(rng.poisson(params.subscribers.sms_per_day * weight * pop.size))
     senders = rng.integers(0, pop.size, n)
     friends = np.clip(senders + rng.integers(-pop.circle // 2, pop.circle // 2, n), 0, pop.size - 1)
-    for s, f, t, k in zip(senders, friends, rng.integers(0, HOUR_MS, n), rng.integers(0, len(pools.personal), n), strict=True):
-        add(t0 + int(t), f"+{pop.msisdn[s]}", int(pop.msisdn[f]), "radio", str(pop.imsi[s]), pools.personal[k], "personal")
+    for s, f, t, k in zip(
+        senders,
+        friends,
+        rng.integers(0, HOUR_MS, n),
+        rng.integers(0, len(pools.personal), n),
+        strict=True,
+    ):
+        add(
+            t0 + int(t),
+            f"+{pop.msisdn[s]}",
+            int(pop.msisdn[f]),
+            "radio",
+            str(pop.imsi[s]),
+            pools.personal[k],
+            "personal",
+        )
     n = int(rng.poisson(params.smishing.bank_notices_per_day * weight * pop.size))
-    for who, t, k in zip(rng.integers(0, pop.size, n), rng.integers(0, HOUR_MS, n), rng.integers(0, len(pools.bank_notice), n), strict=True):
-        sender = ALPHA_SENDERS[int(rng.integers(0, len(ALPHA_SENDERS)))]
-        add(t0 + int(t), sender, int(pop.msisdn[who]), "domestic", "", pools.bank_notice[k], "bank_notice")
+    for who, t, k in zip(
+        rng.integers(0, pop.size, n),
+        rng.integers(0, HOUR_MS, n),
+        rng.integers(0, len(pools.bank_notice), n),
+        strict=True,
+    ):
+        sender = GENUINE_SENDERS[int(rng.integers(0, len(GENUINE_SENDERS)))]
+        add(
+            t0 + int(t),
+            sender,
+            int(pop.msisdn[who]),
+            "domestic",
+            "",
+            pools.bank_notice[k],
+            "bank_notice",
+        )
     n = int(rng.poisson(params.smishing.spam_per_100k * pop.size / 100_000 * weight))
-    for who, t, k in zip(rng.integers(0, pop.size, n), rng.integers(0, HOUR_MS, n), rng.integers(0, len(pools.spam), n), strict=True):
+    for who, t, k in zip(
+        rng.integers(0, pop.size, n),
+        rng.integers(0, HOUR_MS, n),
+        rng.integers(0, len(pools.spam), n),
+        strict=True,
+    ):
         add(t0 + int(t), "INFO", int(pop.msisdn[who]), "domestic", "", pools.spam[k], "spam")
-    _smishing(pop, boxes, params, hour_weight(params.fraud_calls.hour_profile, cal, hour), t0, pools, rng, add)
+    _smishing(
+        pop,
+        boxes,
+        params,
+        hour_weight(params.fraud_calls.hour_profile, cal, hour),
+        t0,
+        pools,
+        rng,
+        add,
+    )
     _box_cover_sms(boxes, params, weight, t0, rng, add)
 
     order = sorted(range(len(rows)), key=lambda i: (rows[i][0], rows[i][1], rows[i][2], rows[i][5]))
     ids = record_ids("S", first_id, len(rows))
-    cols = list(zip(*[rows[i] for i in order], strict=True)) or [[] for _ in range(7)]
+    cols: list[tuple[object, ...]] = list(zip(*[rows[i] for i in order], strict=True)) or [()] * 7
     imsi = pa.array(list(cols[4]), pa.string())
     feed = pa.table(
         {
@@ -116,37 +175,78 @@ def hour_of_sms(
         schema=arrow_schema(SMS),
     )
     truth = pa.table(
-        {"sms_id": ids, "kind": pa.array(list(cols[6]), pa.string()), "requisites": pa.array([requisites[i] for i in order], pa.string())},
+        {
+            "sms_id": ids,
+            "kind": pa.array(list(cols[6]), pa.string()),
+            "requisites": pa.array([requisites[i] for i in order], pa.string()),
+        },
         schema=TRUTH_SCHEMA,
     )
     return feed, truth
 
 
-def _smishing(pop: Population, boxes: Boxes, params: WorldParams, weight: float, t0: int, pools: TextPools, rng: np.random.Generator, add: object) -> None:
+def _smishing(
+    pop: Population,
+    boxes: Boxes,
+    params: WorldParams,
+    weight: float,
+    t0: int,
+    pools: TextPools,
+    rng: np.random.Generator,
+    add: object,
+) -> None:
     n = int(rng.poisson(params.smishing.per_100k * pop.size / 100_000 * weight))
     active = boxes.active(t0 + HOUR_MS // 2)
     for _ in range(n):
         target = int(pop.msisdn[int(rng.integers(0, pop.size))])
         kind = "smishing_bank" if rng.random() < 0.55 else "smishing_link"
         text, reqs = sms_text(rng, kind, _lang(rng), _context(rng, pools.domains))
-        req = json.dumps([{"kind": r.kind, "raw": r.raw, "value": r.value, "valid": r.valid} for r in reqs], ensure_ascii=False)
+        req = json.dumps(
+            [{"kind": r.kind, "raw": r.raw, "value": r.value, "valid": r.valid} for r in reqs],
+            ensure_ascii=False,
+        )
         ts = t0 + int(rng.integers(0, HOUR_MS))
         if len(active) and rng.random() < params.smishing.from_simbox_share:
             sim = int(active[int(rng.integers(0, len(active)))])
-            add(ts, f"+{boxes.sim_msisdn[sim]}", target, "radio", str(boxes.sim_imsi[sim]), text, kind, req)  # type: ignore[operator]
+            add(
+                ts,
+                f"+{boxes.sim_msisdn[sim]}",
+                target,
+                "radio",
+                str(boxes.sim_imsi[sim]),
+                text,
+                kind,
+                req,
+            )  # type: ignore[operator]
         elif rng.random() < params.smishing.alpha_spoof_share:
-            sender = ("KASPl", "Halyk-Bank", "KASPI BANK", "HalykBank", "eGov-KZ")[int(rng.integers(0, 5))]
+            sender = ("KASPl", "Halyk-Bank", "KASPI BANK", "HalykBank", "eGov-KZ")[
+                int(rng.integers(0, 5))
+            ]
             add(ts, sender, target, "international", "", text, kind, req)  # type: ignore[operator]
         else:
-            number = int(foreign_digits(np.asarray([int(rng.integers(0, 5))]), np.asarray([int(rng.integers(0, 2**40))]))[0])
+            number = int(
+                foreign_digits(
+                    np.asarray([int(rng.integers(0, 5))]), np.asarray([int(rng.integers(0, 2**40))])
+                )[0]
+            )
             add(ts, f"+{number}", target, "international", "", text, kind, req)  # type: ignore[operator]
 
 
-def _box_cover_sms(boxes: Boxes, params: WorldParams, weight: float, t0: int, rng: np.random.Generator, add: object) -> None:
+def _box_cover_sms(
+    boxes: Boxes, params: WorldParams, weight: float, t0: int, rng: np.random.Generator, add: object
+) -> None:
     active = boxes.active(t0 + HOUR_MS // 2)
     sims = active[boxes.box_stealthy[boxes.sim_box[active]]]
     counts = rng.poisson(params.simbox.stealth_sms_per_day * weight, len(sims))
     for sim, k in zip(sims, counts, strict=True):
         for _ in range(int(k)):
             to = int(boxes.accomplices[int(rng.integers(0, len(boxes.accomplices)))])
-            add(t0 + int(rng.integers(0, HOUR_MS)), f"+{boxes.sim_msisdn[sim]}", to, "radio", str(boxes.sim_imsi[sim]), "ok", "simbox_cover")  # type: ignore[operator]
+            add(
+                t0 + int(rng.integers(0, HOUR_MS)),
+                f"+{boxes.sim_msisdn[sim]}",
+                to,
+                "radio",
+                str(boxes.sim_imsi[sim]),
+                "ok",
+                "simbox_cover",
+            )  # type: ignore[operator]

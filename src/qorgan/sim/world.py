@@ -13,16 +13,30 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qorgan.core.feeds import CALLS, REPORTS, ROAMING, SMS, TAGS, TEXTS, TOKEN_TRANSFERS, TRANSFERS, arrow_schema
+from qorgan.core.feeds import (
+    CALLS,
+    ROAMING,
+    SMS,
+    TAGS,
+    TEXTS,
+    TOKEN_TRANSFERS,
+    TRANSFERS,
+    arrow_schema,
+)
 from qorgan.sim import sms as sms_gen
-from qorgan.sim.banking import TransferBatch, everyday, open_accounts, transfers_table, transfers_truth
+from qorgan.sim.banking import (
+    TransferBatch,
+    everyday,
+    open_accounts,
+    transfers_table,
+    transfers_truth,
+)
 from qorgan.sim.batch import CallBatch, calls_table, calls_truth, record_ids
 from qorgan.sim.calls import ordinary_calls, plan_trips
 from qorgan.sim.chain import generate_chain
@@ -30,9 +44,6 @@ from qorgan.sim.clock import DAY_MS, Calendar
 from qorgan.sim.droppers import build_rings, dropper_table, reports_and_holdings, run_fraud
 from qorgan.sim.fraudcalls import Victims, spoofed_calls
 from qorgan.sim.lines import Role, line_calls, plan_lines
-from qorgan.sim.params import SCALES, WorldParams
-from qorgan.sim.population import build_population
-from qorgan.sim.simbox import box_calls, plan_boxes
 from qorgan.sim.outputs import (
     add_non_call_victims,
     cashouts,
@@ -44,11 +55,26 @@ from qorgan.sim.outputs import (
     requisite_pool,
     victims_truth,
 )
+from qorgan.sim.params import SCALES, WorldParams
+from qorgan.sim.population import build_population
+from qorgan.sim.simbox import box_calls, plan_boxes
 from qorgan.sim.texts import generate_texts, texts_table, texts_truth_table
 from qorgan.sim.writer import TableWriter, write_table
 
 Progress = Callable[[str, int, int], None]
-COMPONENTS = ("population", "trips", "lines", "boxes", "calls", "sms", "banking", "fraud", "reports", "chain", "texts")
+COMPONENTS = (
+    "population",
+    "trips",
+    "lines",
+    "boxes",
+    "calls",
+    "sms",
+    "banking",
+    "fraud",
+    "reports",
+    "chain",
+    "texts",
+)
 
 
 @dataclass
@@ -62,9 +88,15 @@ class Summary:
     seconds: float = 0.0
 
 
+def _quiet(stage: str, done: int, total: int) -> None:
+    """The progress callback when nobody listens."""
+
+
 def _rngs(seed: int) -> dict[str, np.random.Generator]:
     children = np.random.SeedSequence(seed).spawn(len(COMPONENTS))
-    return {name: np.random.default_rng(child) for name, child in zip(COMPONENTS, children, strict=True)}
+    return {
+        name: np.random.default_rng(child) for name, child in zip(COMPONENTS, children, strict=True)
+    }
 
 
 def simulate(
@@ -95,7 +127,7 @@ def simulate(
     cal = Calendar(params.start, size.days)
     truth = out / "truth"
     summary = Summary(seed, scale, profile)
-    tell = progress or (lambda stage, done, total: None)
+    tell = progress or _quiet
 
     pop = build_population(size, params.subscribers, size.days, seed, rng["population"])
     trips = plan_trips(pop, params.subscribers, cal, rng["trips"])
@@ -107,7 +139,9 @@ def simulate(
 
     ext = "." + fmt
     calls_out = TableWriter(out / f"calls{ext}", arrow_schema(CALLS))
-    calls_truth_out = TableWriter(truth / "calls.parquet", calls_truth(CallBatch.empty(), pa.array([], pa.string())).schema)
+    calls_truth_out = TableWriter(
+        truth / "calls.parquet", calls_truth(CallBatch.empty(), pa.array([], pa.string())).schema
+    )
     sms_out = TableWriter(out / f"sms{ext}", arrow_schema(SMS))
     sms_truth_out = TableWriter(truth / "sms.parquet", sms_gen.TRUTH_SCHEMA)
     texts_pool = sms_gen.TextPools.build(rng["sms"])
@@ -119,13 +153,25 @@ def simulate(
                     ordinary_calls(pop, trips, params.subscribers, cal, hour, seed, r),
                     line_calls(lines, pop, params.legit_heavy, cal, hour, r),
                     spoofed_calls(pop, bank_lines, params.fraud_calls, cal, hour, victims, r),
-                    box_calls(boxes, pop, params.simbox, params.fraud_calls, params.subscribers, cal, hour, victims, r),
+                    box_calls(
+                        boxes,
+                        pop,
+                        params.simbox,
+                        params.fraud_calls,
+                        params.subscribers,
+                        cal,
+                        hour,
+                        victims,
+                        r,
+                    ),
                 ]
             ).sorted()
             ids = record_ids("C", calls_out.rows, len(batch))
             calls_out.write(calls_table(batch, ids, cell_ids))
             calls_truth_out.write(calls_truth(batch, ids))
-            feed, labels = sms_gen.hour_of_sms(pop, boxes, params, cal, hour, texts_pool, sms_out.rows, rng["sms"])
+            feed, labels = sms_gen.hour_of_sms(
+                pop, boxes, params, cal, hour, texts_pool, sms_out.rows, rng["sms"]
+            )
             sms_out.write(feed)
             sms_truth_out.write(labels)
             tell("calls and sms", hour + 1, cal.hours)
@@ -133,23 +179,31 @@ def simulate(
     summary.rows["sms"] = sms_out.rows
 
     roaming = trips.table(cal)
-    numbers = pc.binary_join_element_wise("+", pc.cast(pa.array(pop.msisdn[roaming["subscriber"].to_numpy()]), pa.string()), "")
+    numbers = pc.binary_join_element_wise(
+        "+", pc.cast(pa.array(pop.msisdn[roaming["subscriber"].to_numpy()]), pa.string()), ""
+    )
     summary.rows["roaming"] = write_table(
-        out / f"roaming{ext}", roaming.drop(["subscriber"]).add_column(0, "msisdn", numbers).cast(arrow_schema(ROAMING))
+        out / f"roaming{ext}",
+        roaming.drop(["subscriber"]).add_column(0, "msisdn", numbers).cast(arrow_schema(ROAMING)),
     )
 
     # Banking: accounts, rings, the victims' money, everyday life, reports.
     r = rng["fraud"]
     acc = open_accounts(pop, params.banking, cal, seed, rng["banking"])
     add_non_call_victims(victims, pop.size, params, cal, r)
-    acc, rings, who = build_rings(acc, params.droppers, size.rings, cal, seed, r)
+    acc, rings, who = build_rings(
+        acc, params.droppers, size.rings, cal, seed, set(victims.subscriber), r
+    )
     fraud = run_fraud(acc, rings, victims, params.droppers, params.banking, cal, r)
     acc = fraud.accounts
     fraud_batch = fraud.ledger.batch()
     in_window = fraud_batch.ts < cal.end_ms
     row_id = np.full(len(fraud_batch), "", dtype=object)
     tx_out = TableWriter(out / f"transfers{ext}", arrow_schema(TRANSFERS))
-    tx_truth_out = TableWriter(truth / "transfers.parquet", transfers_truth(fraud_batch.sorted(), pa.array([""] * len(fraud_batch))).schema)
+    tx_truth_out = TableWriter(
+        truth / "transfers.parquet",
+        transfers_truth(fraud_batch.sorted(), pa.array([""] * len(fraud_batch))).schema,
+    )
     with tx_out, tx_truth_out:
         for day in range(cal.days):
             t0, t1 = cal.start_ms + day * DAY_MS, cal.start_ms + (day + 1) * DAY_MS
@@ -166,9 +220,13 @@ def simulate(
     summary.rows["transfers"] = tx_out.rows
     summary.rows["accounts"] = write_table(out / f"accounts{ext}", acc.table())
 
-    reports, holdings = reports_and_holdings(fraud, acc, params.droppers, cal, rng["reports"])
-    summary.rows["reports"] = write_table(out / f"reports{ext}", reports_table(reports, fraud, acc, row_id))
-    summary.rows["truth/holdings"] = write_table(truth / "holdings.parquet", holdings_table(holdings, acc))
+    reports, holdings = reports_and_holdings(fraud, params.droppers, cal, rng["reports"])
+    summary.rows["reports"] = write_table(
+        out / f"reports{ext}", reports_table(reports, fraud, acc, row_id)
+    )
+    summary.rows["truth/holdings"] = write_table(
+        truth / "holdings.parquet", holdings_table(holdings, acc)
+    )
     write_table(truth / "fraud_flows.parquet", flows_table(fraud, row_id, in_window))
     write_table(truth / "droppers.parquet", dropper_table(who, acc))
     write_table(truth / "victims.parquet", victims_truth(victims, pop, fraud, acc, reports))
@@ -177,21 +235,41 @@ def simulate(
     summary.rows["truth/simbox_sims"] = write_table(truth / "simbox_sims.parquet", sims_truth)
     write_table(truth / "lines.parquet", lines.table())
     write_table(truth / "cells.parquet", pop.cells.table(rng["population"]))
-    write_table(truth / "balances.parquet", pa.table({"account": acc.ibans(np.arange(len(acc))), "opening_balance": money(acc.balance)}))
+    write_table(
+        truth / "balances.parquet",
+        pa.table(
+            {"account": acc.ibans(np.arange(len(acc))), "opening_balance": money(acc.balance)}
+        ),
+    )
 
     crypto_cashouts = cashouts(fraud, row_id, in_window)
     chain = generate_chain(rng["chain"], params.chain, cal.start, cal.days, crypto_cashouts)
-    summary.rows["token_transfers"] = write_table(out / f"token_transfers{ext}", chain.token_transfers.cast(arrow_schema(TOKEN_TRANSFERS)))
+    summary.rows["token_transfers"] = write_table(
+        out / f"token_transfers{ext}", chain.token_transfers.cast(arrow_schema(TOKEN_TRANSFERS))
+    )
     summary.rows["tags"] = write_table(out / f"tags{ext}", chain.tags.cast(arrow_schema(TAGS)))
     write_table(truth / "crypto_flows.parquet", chain.truth_crypto_flows)
     write_table(truth / "crypto_holdings.parquet", chain.truth_crypto_holdings)
+    write_table(truth / "crypto_cashouts.parquet", chain.truth_crypto_cashouts)
+    write_table(truth / "crypto_wallets.parquet", chain.truth_crypto_wallets)
 
     pool = requisite_pool(acc, who, pop, boxes, chain)
     items = generate_texts(rng["texts"], params.texts, cal.start, cal.days, pool, size.texts)
-    summary.rows["texts"] = write_table(out / "texts.jsonl", texts_table(items).cast(arrow_schema(TEXTS)))
+    summary.rows["texts"] = write_table(
+        out / "texts.jsonl", texts_table(items).cast(arrow_schema(TEXTS))
+    )
     write_table(truth / "texts.parquet", texts_truth_table(items))
 
     summary.seconds = round(time.perf_counter() - started, 2)
-    manifest = {"seed": seed, "scale": asdict(size), "profile": profile, "format": fmt, "rows": summary.rows, "params": jsonable(asdict(params))}
-    (truth / "world.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    manifest = {
+        "seed": seed,
+        "scale": asdict(size),
+        "profile": profile,
+        "format": fmt,
+        "rows": summary.rows,
+        "params": jsonable(asdict(params)),
+    }
+    (truth / "world.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+    )
     return summary

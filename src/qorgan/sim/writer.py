@@ -26,7 +26,10 @@ def _text_columns(table: pa.Table) -> pa.Table:
         if pa.types.is_timestamp(col.type):
             col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%SZ")
         elif pa.types.is_list(col.type):
-            col = pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in col.to_pylist()], pa.string())
+            col = pa.array(
+                [None if v is None else json.dumps(v, ensure_ascii=False) for v in col.to_pylist()],
+                pa.string(),
+            )
         elif pa.types.is_decimal(col.type):
             col = pc.cast(col, pa.string())
         columns.append((name, col))
@@ -78,7 +81,10 @@ class TableWriter:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -87,4 +93,4 @@ def write_table(path: Path, table: pa.Table) -> int:
     """Write one whole table; returns its row count."""
     with TableWriter(path, table.schema) as writer:
         writer.write(table)
-    return table.num_rows
+    return int(table.num_rows)

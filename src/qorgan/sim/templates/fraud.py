@@ -43,8 +43,7 @@ FAKE_SHOP: dict[str, tuple[str, ...]] = {
         "Selling brand new {item}, sealed box, {city}. {price}, shipping after prepayment.",
         "Flash sale today only: {item} -70%, now {price}!",
         "Wholesale from {city}: {item} from {price}. 100% prepayment.",
-        "OLX safe deal: pay for {item} ({price}) via the link, the money is held until "
-        "delivery.",
+        "OLX safe deal: pay for {item} ({price}) via the link, the money is held until delivery.",
         "Exclusive for subscribers: {item} at {price}. Order before midnight!",
         "Original sneakers and bags from {price}. DM to order, ships in 2 days.",
         "Moving abroad, selling {item} urgently for {price}. Prepayment only.",
@@ -59,11 +58,9 @@ FAKE_INVESTMENT: dict[str, tuple[str, ...]] = {
         "Акции {company} — закрытый пул для граждан РК. Вход от {amount}, доход до {pct}%.",
         "Бот на ИИ торгует за вас: +{pct}% за {days} дней. Начальный депозит {amount}.",
         "Государственная программа: каждый гражданин Казахстана может получать доход от "
-        "нефти {company}. Регистрация от {amount}.",
-        "Заработок на криптовалюте без опыта! Мой результат {amount_big} за неделю. Пиши — "
-        "научу.",
-        "Верну деньги, украденные мошенниками. Юристы, 95% успешных дел. Консультация "
-        "бесплатно.",
+        "нефти {oil_company}. Регистрация от {amount}.",
+        "Заработок на криптовалюте без опыта! Мой результат {amount_big} за неделю. Пиши — научу.",
+        "Верну деньги, украденные мошенниками. Юристы, 95% успешных дел. Консультация бесплатно.",
         "Удвоим ваш вклад за {days} дней. Минимальная сумма {amount}, вывод на Kaspi Gold.",
         "Арбитраж USDT: связки P2P с доходом {pct}% в день. Обучение {amount}.",
         "Инвестиционный фонд {company}: доход {pct}% годовых, гарантия государства. Осталось "
@@ -71,7 +68,7 @@ FAKE_INVESTMENT: dict[str, tuple[str, ...]] = {
     ),
     "kk": (
         "{company} компаниясына {amount}-ден инвестиция салып, айына {pct}% табыс алыңыз!",
-        "Мемлекеттік бағдарлама: әр қазақстандық {company} мұнай табысынан үлес ала алады. "
+        "Мемлекеттік бағдарлама: әр қазақстандық {oil_company} мұнай табысынан үлес ала алады. "
         "Тіркелу {amount}.",
         "Тәжірибесіз криптовалютада табыс! Менің нәтижем аптасына {amount_big}. Жазыңыз, "
         "үйретемін.",
@@ -79,8 +76,7 @@ FAKE_INVESTMENT: dict[str, tuple[str, ...]] = {
         "депозит {amount}.",
         "Пассивті табыс аптасына {amount_big}-ден. {company} платформасы, төлем күн сайын.",
         "Алаяқтар ұрлаған ақшаңызды қайтарамыз. Заңгерлер, кеңес тегін.",
-        "Салымыңызды {days} күнде екі есе көбейтеміз. Ең аз сома {amount}, Kaspi Gold-қа "
-        "шығару.",
+        "Салымыңызды {days} күнде екі есе көбейтеміз. Ең аз сома {amount}, Kaspi Gold-қа шығару.",
         "Инвестиция в {company} — кепілді табыс {pct}%! Орын саны шектеулі.",
         "USDT арбитражы: P2P связкалар, күніне {pct}% табыс. Оқыту {amount}.",
         "{company} акциялары: {amount}-ден бастап, табысқа кепілдік береміз.",
@@ -89,7 +85,7 @@ FAKE_INVESTMENT: dict[str, tuple[str, ...]] = {
         "Invest in {company} from {amount} and earn {pct}% monthly. Guaranteed returns!",
         "Passive income from {amount_big} a week. {company} platform, daily payouts.",
         "AI trading bot: +{pct}% in {days} days. Minimum deposit {amount}.",
-        "Government programme: every citizen of Kazakhstan can earn from {company} oil "
+        "Government programme: every citizen of Kazakhstan can earn from {oil_company} oil "
         "revenue. Sign-up from {amount}.",
         "Crypto profits with zero experience! I made {amount_big} last week. DM me, I'll "
         "teach you.",

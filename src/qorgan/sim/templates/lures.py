@@ -15,8 +15,7 @@ PHISHING: dict[str, tuple[str, ...]] = {
         "Вам положена компенсация {amount} от государства. Оформите выплату на портале eGov.",
         "Ваша посылка задержана на складе {brand}. Оплатите доставку {fee}.",
         "Kaspi Red бонус! Получите {amount} кэшбэка — акция до {date}.",
-        "Покупатель оплатил ваш товар на {brand}. Чтобы получить {amount}, введите данные "
-        "карты.",
+        "Покупатель оплатил ваш товар на {brand}. Чтобы получить {amount}, введите данные карты.",
         "Штраф {fee} за нарушение ПДД. Оплатите со скидкой 50% до {date}.",
         "Выплата ЕНПФ: вы можете снять пенсионные накопления {amount}. Проверьте право.",
         "Ваш аккаунт {brand} будет удалён через 24 часа. Подтвердите номер телефона.",
@@ -45,14 +44,12 @@ PHISHING: dict[str, tuple[str, ...]] = {
         "verification to unblock it.",
         "You are entitled to a state compensation of {amount}. Claim it on the eGov portal.",
         "Your parcel is held at the {brand} warehouse. Pay the {fee} delivery fee.",
-        "The buyer has paid for your item on {brand}. Enter your card details to receive "
-        "{amount}.",
+        "The buyer has paid for your item on {brand}. Enter your card details to receive {amount}.",
         "Traffic fine {fee}. Pay with a 50% discount before {date}.",
         "Your {brand} account will be deleted in 24 hours. Confirm your phone number.",
         "A tax refund of {amount} is waiting for you. Fill in the form.",
         "Pension savings payout: you can withdraw {amount} from ENPF. Check eligibility.",
-        "Alert: someone is trying to withdraw {amount} from your {brand} account. Cancel it "
-        "now.",
+        "Alert: someone is trying to withdraw {amount} from your {brand} account. Cancel it now.",
     ),
 }
 
@@ -76,8 +73,7 @@ DRUG_SHOP: dict[str, tuple[str, ...]] = {
         "Жаңа дүкен, {city}: алғашқы сатып алуға 20% жеңілдік. Бот: {handle}",
         "Кристаллдар, шишкалар бар. Кладтар бүкіл қала бойынша. Төлем крипта немесе карта.",
         "Стафф жоғары сапа, {city} бойынша 30 минутта жеткізу.",
-        "{city} қаласында складмен мен курьерлер іздейміз. Ауысымына {salary}-ден, бәрі "
-        "анонимді.",
+        "{city} қаласында складмен мен курьерлер іздейміз. Ауысымына {salary}-ден, бәрі анонимді.",
         "Тексерілген магазин 2019 жылдан бері. Пікірлер арнада. Оператор {handle}",
         "Гидропоника 🌿 жылдам кладтар, аудандар: {district}.",
         "Жастарға жоғары ақылы жұмыс, 18+, күніне {salary}. Толығырақ {handle}",
@@ -89,8 +85,7 @@ DRUG_SHOP: dict[str, tuple[str, ...]] = {
         "New store in {city}: 20% off your first order. Bot: {handle}",
         "Hiring drop couriers, paid daily {salary}. No deposit needed.",
         "Top quality stuff, delivered within 30 min in {city}. Open every day.",
-        "Looking for stash keepers and couriers in {city}. {salary} per shift, fully "
-        "anonymous.",
+        "Looking for stash keepers and couriers in {city}. {salary} per shift, fully anonymous.",
         "Trusted shop since 2019, reviews in the channel. Operator {handle}",
         "Hydro buds 🌿 fast drops, areas: {district}.",
     ),

@@ -92,9 +92,7 @@ class RequisitePool:
             size: how many of each fraud and merchant requisite to make.
         """
         fraud_domains = tuple(d.domain for d in lookalike_domains(rng, size))
-        shops = tuple(
-            f"{pick(rng, _SHOP_WORDS)}-{pick(rng, _SHOP_CITIES)}.kz" for _ in range(size)
-        )
+        shops = tuple(f"{pick(rng, _SHOP_WORDS)}-{pick(rng, _SHOP_CITIES)}.kz" for _ in range(size))
         return cls(
             fraud_ibans=tuple(_sample_iban(rng) for _ in range(size)),
             fraud_phones=tuple(kz_mobile(rng) for _ in range(size)),

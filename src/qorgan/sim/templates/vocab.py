@@ -84,7 +84,7 @@ CHANNEL_WORDS = (
 )  # fmt: skip
 CHANNEL_ENDS = ("_kz", "_chat", "24", "_official", "_news", "_bot", "_shop", "_market", "_info")
 
-TAILS: dict[str, ByLang] = {
+SALE_TAILS: dict[str, ByLang] = {
     "card": {
         "ru": ("Карта: {card}", "Перевод на Kaspi Gold {card}", "Оплата на карту {card}",
                "Реквизиты: {card} ({name})", "Предоплата на карту {card}",
@@ -120,13 +120,31 @@ TAILS: dict[str, ByLang] = {
     },
     "link": {
         "ru": ("Подробнее: {link}", "Сайт: {link}", "Ссылка: {link}", "Переходите {link}",
-               "Оформить заказ {link}", "Все условия тут 👉 {link}"),
+               "Все условия тут 👉 {link}"),
         "kk": ("Толығырақ: {link}", "Сілтеме: {link}", "Сайт: {link}", "Өту: {link}",
-               "Тапсырыс беру {link}"),
+               "Барлық шарттар осында 👉 {link}"),
         "en": ("More: {link}", "Visit {link}", "Link: {link}", "Sign up {link}",
-               "Order here 👉 {link}"),
+               "All details here 👉 {link}"),
     },
 }  # fmt: skip
+"""Contact lines of ads and posts (shops, jobs, schemes), per requisite kind and language."""
+
+LURE_TAILS: dict[str, ByLang] = {
+    "link": {
+        "ru": ("Подтвердить: {link}", "Подробнее: {link}", "Перейдите по ссылке {link}",
+               "Получить: {link}", "{link}"),
+        "kk": ("Растау: {link}", "Толығырақ: {link}", "Сілтеме бойынша өтіңіз {link}",
+               "Алу: {link}", "{link}"),
+        "en": ("Confirm: {link}", "Details: {link}", "Follow the link {link}", "Claim: {link}",
+               "{link}"),
+    },
+    "phone": {
+        "ru": ("Горячая линия: {phone}", "Звоните {phone}", "Справки по тел. {phone}"),
+        "kk": ("Жедел желі: {phone}", "Қоңырау шалыңыз {phone}", "Анықтама: {phone}"),
+        "en": ("Hotline: {phone}", "Call {phone}", "Enquiries: {phone}"),
+    },
+}  # fmt: skip
+"""Contact lines of phishing lures; kinds missing here fall back to ``SALE_TAILS``."""
 
 LINK_PATHS = ("", "", "/", "/login", "/bonus", "/kz", "/pay", "/verify", "/?id=48213", "/promo")
 

@@ -1,0 +1,115 @@
+"""Whole columns of values converted at once: the readers' fast path.
+
+Converting a column in one comprehension costs a fraction of calling a converter per
+value. Each kind's bulk form handles the common case (clean text, native Parquet values)
+and leaves ``None`` where a value is empty or needs a closer look; only those values then
+go through the scalar converter of :mod:`qorgan.core.values`, which returns the
+normalised value or the reason it is bad. Whatever path a value takes, the result is the
+one the scalar converter gives (a test checks this).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from qorgan.core.errors import InvalidValue
+from qorgan.core.feeds import Column, Kind
+from qorgan.core.msisdn import msisdn_or_none
+from qorgan.core.values import BOOLS, INT64_MAX, Converter, choice_values, converter
+
+ColumnResult = tuple[list[object], dict[int, str]]
+"""The converted values (``None`` where bad) and the reason for each bad position."""
+
+ColumnConverter = Callable[[Sequence[object]], ColumnResult]
+
+_Bulk = Callable[[Sequence[object]], list[object]]
+_NATIVE_BOOLS: dict[Any, bool] = {True: True, False: False}
+_NATIVE_BOOLS.update(BOOLS)
+_INT64_DIGITS = len(str(INT64_MAX))
+_from_iso = datetime.fromisoformat
+
+
+def column_converter(column: Column, choice_type: type[StrEnum] | None = None) -> ColumnConverter:
+    """The function that converts a whole column of ``column``'s raw values.
+
+    Args:
+        column: the feed column.
+        choice_type: for a ``CHOICE`` column, the enum whose members to return.
+
+    Returns:
+        ``convert_all(values) -> (converted, reasons)``: ``converted[i]`` is the value
+        the scalar :func:`~qorgan.core.values.converter` gives for ``values[i]``, or
+        ``None`` where it refuses the value, and ``reasons[i]`` then says why.
+    """
+    convert = converter(column, choice_type)
+    bulk = _bulk(column, choice_type, convert)
+    nullable = column.nullable
+
+    def convert_all(values: Sequence[object]) -> ColumnResult:
+        try:
+            out = bulk(values)
+        except Exception:  # any surprise: the scalar path below reports or raises it
+            out = [None] * len(values)
+        holes = out.count(None)
+        if not holes or (nullable and holes == values.count("") + values.count(None)):
+            return out, {}
+        reasons: dict[int, str] = {}
+        for i, value in enumerate(out):
+            if value is None:
+                try:
+                    out[i] = convert(values[i])
+                except InvalidValue as exc:
+                    reasons[i] = exc.reason
+        return out, reasons
+
+    return convert_all
+
+
+def _bulk(column: Column, choice_type: type[StrEnum] | None, convert: Converter) -> _Bulk:
+    """A kind's bulk form; every empty value (``""``, ``None``) must come out as ``None``."""
+    kind = column.kind
+    if kind is Kind.CHOICE:
+        allowed: dict[Any, object] = choice_values(column, choice_type)
+        return lambda values: [allowed.get(v) for v in values]
+    if kind is Kind.BOOL:
+        return lambda values: [_NATIVE_BOOLS.get(v) for v in values]
+    return _BULKS.get(kind, lambda values: [convert(v) for v in values])
+
+
+def _ids(values: Sequence[Any]) -> list[object]:
+    return [v.strip() or None if v else None for v in values]
+
+
+def _texts(values: Sequence[Any]) -> list[object]:
+    return [v if v and not v.isspace() else None for v in values]
+
+
+def _msisdns(values: Sequence[Any]) -> list[object]:
+    return [msisdn_or_none(v) if v else None for v in values]
+
+
+def _timestamps(values: Sequence[Any]) -> list[object]:
+    """ISO text in UTC at millisecond resolution, the common case; the rest goes scalar."""
+    try:
+        parsed = [_from_iso(v) if v else None for v in values]
+    except TypeError:  # native values (Parquet datetimes), checked below
+        parsed = list(values)
+    return [
+        t if t is None or (t.tzinfo is UTC and not t.microsecond % 1000) else None for t in parsed
+    ]
+
+
+def _ints(values: Sequence[Any]) -> list[object]:
+    return [int(v) if str.isdecimal(v) and len(v) < _INT64_DIGITS else None for v in values]
+
+
+_BULKS: dict[Kind, _Bulk] = {
+    Kind.ID: _ids,
+    Kind.TEXT: _texts,
+    Kind.MSISDN: _msisdns,
+    Kind.TIMESTAMP: _timestamps,
+    Kind.INT: _ints,
+}
