@@ -65,13 +65,12 @@ def _run_simulation(out: Path, seed: int, scale: str, profile: str, fmt: str) ->
             bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
 
         summary = simulate(out, seed=seed, scale=scale, profile=profile, fmt=fmt, progress=progress)
-    rows = dict(summary.rows)
     typer.echo(
-        f"simulate: seed {seed}, scale {scale}, profile {profile}: "
-        f"{sum(v for k, v in rows.items() if '/' not in k):,} records in {len(rows)} tables, "
-        f"0 rejected, {summary.seconds:.1f} s -> {out}"
+        f"simulate: seed {seed}, scale {scale}, profile {profile}: read 0, rejected 0, "
+        f"produced {sum(summary.rows.values()):,} records in {len(summary.rows)} feeds "
+        f"(+ {len(summary.truth)} truth tables), {summary.seconds:.1f} s -> {out}"
     )
-    return rows
+    return {**summary.rows, **{f"truth/{k}": v for k, v in summary.truth.items()}}
 
 
 @app.command()

@@ -17,6 +17,7 @@ from qorgan.sim.chain import ChainWorld, CryptoCashout
 from qorgan.sim.clock import Calendar
 from qorgan.sim.droppers import FraudWorld
 from qorgan.sim.fraudcalls import Channel, Victims
+from qorgan.sim.lookalike import GENUINE_DOMAINS
 from qorgan.sim.params import WorldParams
 from qorgan.sim.population import Population
 from qorgan.sim.simbox import Boxes
@@ -154,6 +155,7 @@ def requisite_pool(
     pop: Population,
     boxes: Boxes,
     chain: ChainWorld,
+    lookalikes: list[str],
 ) -> RequisitePool:
     """Real simulated requisites for the texts: droppers' IBANs, box numbers, ring wallets."""
     droppers = np.asarray(sorted(who), dtype=np.int64)
@@ -163,10 +165,10 @@ def requisite_pool(
         fraud_ibans=tuple(acc.ibans(droppers).to_pylist()),
         fraud_phones=tuple(f"+{m}" for m in boxes.sim_msisdn[:200].tolist()),
         fraud_wallets=tuple(wallets[:200]),
-        fraud_domains=(),
+        fraud_domains=tuple(lookalikes),
         merchant_ibans=tuple(acc.ibans(merchants).to_pylist()),
         merchant_phones=tuple(f"+{m}" for m in pop.msisdn[:200].tolist()),
-        benign_domains=(),
+        benign_domains=tuple(sorted(GENUINE_DOMAINS)),
         card_bins=("440043", "400303", "539545", "537541", "418384", "522858"),
     )
 

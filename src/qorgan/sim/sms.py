@@ -21,7 +21,7 @@ from qorgan.sim.calls import hour_weight
 from qorgan.sim.clock import HOUR_MS, Calendar
 from qorgan.sim.geo import BANKS
 from qorgan.sim.ids import foreign_digits
-from qorgan.sim.lookalike import lookalike_domains
+from qorgan.sim.lookalike import GENUINE_DOMAINS
 from qorgan.sim.params import WorldParams
 from qorgan.sim.population import Population
 from qorgan.sim.simbox import Boxes
@@ -43,15 +43,16 @@ class TextPools:
     personal: list[str]
     bank_notice: list[str]
     spam: list[str]
-    domains: list[str]
+    domains: list[str]  # the look-alike domains this world's fraudsters use
 
     @classmethod
-    def build(cls, rng: np.random.Generator, size: int = 300) -> TextPools:
-        domains = [d.domain for d in lookalike_domains(rng, 60)]
+    def build(cls, rng: np.random.Generator, domains: list[str], size: int = 300) -> TextPools:
+        """Everyday bodies; genuine notices and spam link only to genuine domains."""
+        genuine = sorted(GENUINE_DOMAINS)
         pools: dict[str, list[str]] = {}
         for kind in ("personal", "bank_notice", "spam"):
             pools[kind] = [
-                sms_text(rng, kind, _lang(rng), _context(rng, domains))[0] for _ in range(size)
+                sms_text(rng, kind, _lang(rng), _context(rng, genuine))[0] for _ in range(size)
             ]
         return cls(pools["personal"], pools["bank_notice"], pools["spam"], domains)
 

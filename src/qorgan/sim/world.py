@@ -44,6 +44,7 @@ from qorgan.sim.clock import DAY_MS, Calendar
 from qorgan.sim.droppers import build_rings, dropper_table, reports_and_holdings, run_fraud
 from qorgan.sim.fraudcalls import Victims, spoofed_calls
 from qorgan.sim.lines import Role, line_calls, plan_lines
+from qorgan.sim.lookalike import lookalike_domains
 from qorgan.sim.outputs import (
     add_non_call_victims,
     cashouts,
@@ -79,12 +80,13 @@ COMPONENTS = (
 
 @dataclass
 class Summary:
-    """What a run made: rows per feed and truth table, and how long it took."""
+    """What a run made: rows per feed and per truth table, and how long it took."""
 
     seed: int
     scale: str
     profile: str
     rows: dict[str, int] = field(default_factory=dict)
+    truth: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -129,6 +131,9 @@ def simulate(
     summary = Summary(seed, scale, profile)
     tell = progress or _quiet
 
+    def keep(name: str, table: pa.Table) -> None:
+        summary.truth[name] = write_table(truth / f"{name}.parquet", table)
+
     pop = build_population(size, params.subscribers, size.days, seed, rng["population"])
     trips = plan_trips(pop, params.subscribers, cal, rng["trips"])
     lines = plan_lines(pop, params.legit_heavy, seed, rng["lines"])
@@ -144,7 +149,8 @@ def simulate(
     )
     sms_out = TableWriter(out / f"sms{ext}", arrow_schema(SMS))
     sms_truth_out = TableWriter(truth / "sms.parquet", sms_gen.TRUTH_SCHEMA)
-    texts_pool = sms_gen.TextPools.build(rng["sms"])
+    lookalikes = [d.domain for d in lookalike_domains(rng["sms"], 60)]
+    texts_pool = sms_gen.TextPools.build(rng["sms"], lookalikes)
     with calls_out, calls_truth_out, sms_out, sms_truth_out:
         for hour in range(cal.hours):
             r = rng["calls"]
@@ -177,6 +183,8 @@ def simulate(
             tell("calls and sms", hour + 1, cal.hours)
     summary.rows["calls"] = calls_out.rows
     summary.rows["sms"] = sms_out.rows
+    summary.truth["calls"] = calls_truth_out.rows
+    summary.truth["sms"] = sms_truth_out.rows
 
     roaming = trips.table(cal)
     numbers = pc.binary_join_element_wise(
@@ -218,23 +226,22 @@ def simulate(
             tx_truth_out.write(transfers_truth(mixed, ids))
             tell("transfers", day + 1, cal.days)
     summary.rows["transfers"] = tx_out.rows
+    summary.truth["transfers"] = tx_truth_out.rows
     summary.rows["accounts"] = write_table(out / f"accounts{ext}", acc.table())
 
     reports, holdings = reports_and_holdings(fraud, params.droppers, cal, rng["reports"])
     summary.rows["reports"] = write_table(
         out / f"reports{ext}", reports_table(reports, fraud, acc, row_id)
     )
-    summary.rows["truth/holdings"] = write_table(
-        truth / "holdings.parquet", holdings_table(holdings, acc)
-    )
-    write_table(truth / "fraud_flows.parquet", flows_table(fraud, row_id, in_window))
-    write_table(truth / "droppers.parquet", dropper_table(who, acc))
-    write_table(truth / "victims.parquet", victims_truth(victims, pop, fraud, acc, reports))
+    keep("holdings", holdings_table(holdings, acc))
+    keep("fraud_flows", flows_table(fraud, row_id, in_window))
+    keep("droppers", dropper_table(who, acc))
+    keep("victims", victims_truth(victims, pop, fraud, acc, reports))
     boxes_truth, sims_truth = boxes.truth()
-    write_table(truth / "simboxes.parquet", boxes_truth)
-    summary.rows["truth/simbox_sims"] = write_table(truth / "simbox_sims.parquet", sims_truth)
-    write_table(truth / "lines.parquet", lines.table())
-    write_table(truth / "cells.parquet", pop.cells.table(rng["population"]))
+    keep("simboxes", boxes_truth)
+    keep("simbox_sims", sims_truth)
+    keep("lines", lines.table())
+    keep("cells", pop.cells.table(rng["population"]))
     write_table(
         truth / "balances.parquet",
         pa.table(
@@ -248,17 +255,17 @@ def simulate(
         out / f"token_transfers{ext}", chain.token_transfers.cast(arrow_schema(TOKEN_TRANSFERS))
     )
     summary.rows["tags"] = write_table(out / f"tags{ext}", chain.tags.cast(arrow_schema(TAGS)))
-    write_table(truth / "crypto_flows.parquet", chain.truth_crypto_flows)
-    write_table(truth / "crypto_holdings.parquet", chain.truth_crypto_holdings)
-    write_table(truth / "crypto_cashouts.parquet", chain.truth_crypto_cashouts)
-    write_table(truth / "crypto_wallets.parquet", chain.truth_crypto_wallets)
+    keep("crypto_flows", chain.truth_crypto_flows)
+    keep("crypto_holdings", chain.truth_crypto_holdings)
+    keep("crypto_cashouts", chain.truth_crypto_cashouts)
+    keep("crypto_wallets", chain.truth_crypto_wallets)
 
-    pool = requisite_pool(acc, who, pop, boxes, chain)
+    pool = requisite_pool(acc, who, pop, boxes, chain, lookalikes)
     items = generate_texts(rng["texts"], params.texts, cal.start, cal.days, pool, size.texts)
     summary.rows["texts"] = write_table(
         out / "texts.jsonl", texts_table(items).cast(arrow_schema(TEXTS))
     )
-    write_table(truth / "texts.parquet", texts_truth_table(items))
+    keep("texts", texts_truth_table(items))
 
     summary.seconds = round(time.perf_counter() - started, 2)
     manifest = {
@@ -267,7 +274,8 @@ def simulate(
         "profile": profile,
         "format": fmt,
         "rows": summary.rows,
-        "params": jsonable(asdict(params)),
+        "truth_rows": summary.truth,
+        "params": jsonable(params),
     }
     (truth / "world.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
