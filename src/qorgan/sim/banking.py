@@ -391,12 +391,15 @@ def _ip_text(ip: I64) -> pa.Array:
     )
 
 
+def money(tiyn: I64 | list[int]) -> pa.Array:
+    """Integer tiyn as decimal tenge (exact: decimal arithmetic, never floats)."""
+    whole = pc.cast(pa.array(np.asarray(tiyn, dtype=np.int64)), pa.decimal128(20, 0))
+    hundred = pa.scalar(Decimal(100), pa.decimal128(5, 0))
+    return pc.cast(pc.divide(whole, hundred), pa.decimal128(20, 2))
+
+
 def transfers_table(batch: TransferBatch, ids: pa.Array, acc: Accounts) -> pa.Table:
     """Feed rows of a sorted batch."""
-    amount = pc.divide(
-        pc.cast(pa.array(batch.amount), pa.decimal128(20, 0)),
-        pa.scalar(Decimal(100), pa.decimal128(5, 0)),
-    )
     channels = pa.array(list(CHANNEL_CODES))
     device = pc.binary_join_element_wise("dev-", pc.cast(pa.array(batch.device), pa.string()), "")
     return pa.table(
@@ -405,7 +408,7 @@ def transfers_table(batch: TransferBatch, ids: pa.Array, acc: Accounts) -> pa.Ta
             "ts": pa.array(batch.ts, pa.timestamp("ms", tz="UTC")),
             "from_account": _ref_text(acc, batch.src),
             "to_account": _ref_text(acc, batch.dst),
-            "amount": pc.cast(amount, pa.decimal128(20, 2)),
+            "amount": money(batch.amount),
             "currency": pa.array(np.full(len(batch), "KZT")),
             "channel": pc.take(channels, pa.array(batch.channel)),
             "device_id": pc.if_else(

@@ -12,7 +12,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from qorgan.core.feeds import REPORTS, arrow_schema
-from qorgan.sim.banking import CASH, CRYPTO_BASE, EXCHANGES, Accounts, TransferKind
+from qorgan.sim.banking import CASH, CRYPTO_BASE, EXCHANGES, Accounts, TransferKind, money
 from qorgan.sim.chain import ChainWorld, CryptoCashout
 from qorgan.sim.clock import Calendar
 from qorgan.sim.droppers import FraudWorld
@@ -25,13 +25,6 @@ from qorgan.sim.texts import RequisitePool
 
 I64 = NDArray[np.int64]
 Report = tuple[int, int, int, str, list[int]]
-
-
-def money(tiyn: I64 | list[int]) -> pa.Array:
-    """Integer tiyn as decimal tenge."""
-    return pa.array(
-        [Decimal(int(t)) / 100 for t in np.asarray(tiyn, dtype=np.int64)], pa.decimal128(20, 2)
-    )
 
 
 def _where(acc: Accounts, index: int) -> str:

@@ -33,6 +33,7 @@ from qorgan.sim import sms as sms_gen
 from qorgan.sim.banking import (
     TransferBatch,
     everyday,
+    money,
     open_accounts,
     transfers_table,
     transfers_truth,
@@ -51,7 +52,6 @@ from qorgan.sim.outputs import (
     flows_table,
     holdings_table,
     jsonable,
-    money,
     reports_table,
     requisite_pool,
     victims_truth,
