@@ -108,7 +108,7 @@ def ordinary_calls(
     business = (u >= params.weak_tie_share) & (
         u < params.weak_tie_share + params.business_call_share
     )
-    callee_idx = circle_contacts(pop, caller, rng, seed)
+    callee_idx = circle_contacts(pop, caller, rng, seed, params.closeness_draws)
     callee_idx = np.where(weak, rng.integers(0, pop.size, m), callee_idx)
     callee = pop.msisdn[callee_idx]
     # Half the weak ties reach people outside the sample (the rest of the country).

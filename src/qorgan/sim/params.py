@@ -53,6 +53,8 @@ class SubscriberParams:
         calls_per_day_sigma: lognormal spread of activity between subscribers.
         sms_per_day: mean person-to-person SMS sent per subscriber per day.
         circle_size: people in a contact circle (a block of neighbours in social space).
+        closeness_draws: a callee is the closest of this many circle members drawn at
+            random; more draws concentrate calls on the closest contacts.
         weak_tie_share: share of calls to anyone in the country (not the circle).
         business_call_share: share of calls to businesses and services on fixed lines.
         answer_rate: share of calls to contacts that are answered.
@@ -70,6 +72,7 @@ class SubscriberParams:
     calls_per_day_sigma: float = 0.7
     sms_per_day: float = 0.35
     circle_size: int = 48
+    closeness_draws: int = 10
     weak_tie_share: float = 0.12
     business_call_share: float = 0.05
     answer_rate: float = 0.78
@@ -357,6 +360,7 @@ class WorldParams:
                 calls_per_day_sigma=0.85,
                 sms_per_day=0.5,
                 circle_size=36,
+                closeness_draws=7,
                 weak_tie_share=0.18,
                 answer_rate=0.7,
                 talk_median_s=95.0,

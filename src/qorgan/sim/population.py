@@ -154,13 +154,15 @@ def pair_affinity(a: I64, b: I64, seed: int) -> F64:
     return hash_unit(lo * np.int64(1_000_003) + hi, seed * 13 + 5)
 
 
-def circle_contacts(pop: Population, caller: I64, rng: np.random.Generator, seed: int) -> I64:
-    """For each caller, a contact from their circle, favouring the closest (max of 4 draws)."""
+def circle_contacts(
+    pop: Population, caller: I64, rng: np.random.Generator, seed: int, draws: int = 10
+) -> I64:
+    """For each caller, a contact from their circle: the closest of ``draws`` random members."""
     start = (caller // pop.circle) * pop.circle
     width = np.minimum(pop.circle, pop.size - start)
     best = np.full(len(caller), -1.0)
     chosen = caller.copy()
-    for _ in range(4):
+    for _ in range(draws):
         cand = start + (rng.random(len(caller)) * width).astype(np.int64)
         cand = np.where(cand == caller, start + (cand - start + 1) % width, cand)
         score = pair_affinity(caller, cand, seed)
