@@ -152,6 +152,8 @@ def _valid_e164(digits: str) -> str | None:
     Country codes are prefix-free, so the first known 1-3 digit prefix is the code. A
     national number with a leading zero (Italy) takes the full parse instead.
     """
+    if digits.startswith("0"):
+        return None  # no country code starts with 0
     for size in (1, 2, 3):
         code = int(digits[:size])
         if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:

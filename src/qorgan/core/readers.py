@@ -274,7 +274,9 @@ def _parquet_names(source: Path) -> list[str]:
 def _csv_header(source: Path, stream: IO[str]) -> list[str]:
     try:
         header = next(csv.reader(stream), None)
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{source}: not UTF-8 text") from None
+    except csv.Error as exc:
         raise InvalidInput(f"{source}: unreadable CSV header: {exc}") from None
     if not header:
         raise InvalidInput(f"{source}: empty file, no header row")

@@ -60,7 +60,7 @@ class ReadStats:
     def __str__(self) -> str:
         return (
             f"{self.rows} rows read: {self.accepted} accepted, {self.rejected} rejected, "
-            f"{self.duplicates} duplicates"
+            f"{self.duplicates} duplicate ids"
         )
 
 

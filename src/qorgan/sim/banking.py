@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from qorgan.core.feeds import ACCOUNTS, TRANSFERS, arrow_schema
-from qorgan.sim.clock import DAY_MS, Calendar
+from qorgan.sim.clock import DAY_MS, HOUR_MS, LOCAL_OFFSET, Calendar
 from qorgan.sim.geo import BANKS
 from qorgan.sim.ids import hash_unit, splitmix64
 from qorgan.sim.params import BankingParams
@@ -269,105 +269,99 @@ def person_ip(person: I64) -> I64:
     ).astype(np.int64)
 
 
+# Relative intensity of everyday payments per local hour (shops, transfers, ATMs).
+PAYMENT_HOURS = (
+    0.12, 0.06, 0.03, 0.02, 0.02, 0.05, 0.2, 0.55, 0.95, 1.25, 1.45, 1.55,
+    1.65, 1.6, 1.5, 1.45, 1.5, 1.6, 1.75, 1.7, 1.45, 1.05, 0.6, 0.3,
+)  # fmt: skip
+SALARY_HOUR = 10  # local hour at which employers' payroll runs
+
+
 def everyday(
     acc: Accounts,
     pop: Population,
     params: BankingParams,
     cal: Calendar,
-    day: int,
+    hour: int,
     seed: int,
     rng: np.random.Generator,
 ) -> TransferBatch:
-    """One day of ordinary transfers for the whole country."""
-    t0 = cal.start_ms + day * DAY_MS
+    """One hour of ordinary transfers for the whole country (memory bounded by the hour)."""
+    t0 = cal.hour_start_ms(hour)
     n = pop.size
+    weight = PAYMENT_HOURS[cal.local_hour(hour)] / sum(PAYMENT_HOURS)
     people = np.arange(n, dtype=np.int64)
 
-    def daytime(k: int) -> I64:
-        return t0 + (rng.beta(2.2, 1.8, k) * DAY_MS * 0.95 + DAY_MS * 0.03).astype(np.int64)
+    def within(k: int) -> I64:
+        return t0 + rng.integers(0, HOUR_MS, k)
 
     parts = []
-    buyers = np.repeat(people, rng.poisson(params.purchases_per_day, n))
+    buyers = np.repeat(people, rng.poisson(params.purchases_per_day * weight, n))
     k = len(buyers)
     # Merchants by popularity (Zipf): the top few are marketplaces with thousands of payers.
     rank = np.minimum(rng.zipf(1.3, k) - 1, len(acc.merchants) - 1)
+    price = np.round(params.purchase_median * np.exp(rng.normal(0, 0.9, k)) * 100)
     parts.append(
         TransferBatch.of(
-            daytime(k),
-            acc.primary[buyers],
-            acc.merchants[rank],
-            np.round(params.purchase_median * np.exp(rng.normal(0, 0.9, k)) * 100),
-            "card",
-            TransferKind.PURCHASE,
-            device=person_device(buyers),
-            ip=person_ip(buyers),
+            within(k), acc.primary[buyers], acc.merchants[rank], price, "card",
+            TransferKind.PURCHASE, device=person_device(buyers), ip=person_ip(buyers),
         )
-    )
-    senders = np.repeat(people, rng.poisson(params.p2p_per_day, n))
+    )  # fmt: skip
+    senders = np.repeat(people, rng.poisson(params.p2p_per_day * weight, n))
     k = len(senders)
     family = circle_contacts(pop, senders, rng, seed)
-    amount = (
-        np.maximum(1, np.round(params.p2p_median * np.exp(rng.normal(0, 0.8, k)) / 1000)) * 100_000
-    )
+    gift = np.maximum(1, np.round(params.p2p_median * np.exp(rng.normal(0, 0.8, k)) / 1000))
     parts.append(
         TransferBatch.of(
-            daytime(k),
-            acc.primary[senders],
-            acc.primary[family],
-            amount,
-            "app",
-            TransferKind.FAMILY,
-            device=person_device(senders),
-            ip=person_ip(senders),
+            within(k), acc.primary[senders], acc.primary[family], gift * 100_000, "app",
+            TransferKind.FAMILY, device=person_device(senders), ip=person_ip(senders),
         )
-    )
+    )  # fmt: skip
     # Students: relatives (people near them in social space) each send a little.
-    if len(acc.students):
-        kids = np.repeat(acc.students, rng.poisson(1.0, len(acc.students)))
-        k = len(kids)
-        relative = np.clip(kids + rng.integers(-200, 200, k), 0, n - 1)
-        parts.append(
-            TransferBatch.of(
-                daytime(k),
-                acc.primary[relative],
-                acc.primary[kids],
-                rng.integers(5, 40, k) * 100_000,
-                "app",
-                TransferKind.STUDENT_SUPPORT,
-                device=person_device(relative),
-                ip=person_ip(relative),
-            )
+    kids = np.repeat(acc.students, rng.poisson(weight, len(acc.students)))
+    k = len(kids)
+    relative = np.clip(kids + rng.integers(-200, 200, k), 0, n - 1)
+    parts.append(
+        TransferBatch.of(
+            within(k), acc.primary[relative], acc.primary[kids], rng.integers(5, 40, k) * 100_000,
+            "app", TransferKind.STUDENT_SUPPORT, device=person_device(relative),
+            ip=person_ip(relative),
         )
-    cash = np.repeat(people, rng.poisson(params.atm_per_day, n))
+    )  # fmt: skip
+    cash = np.repeat(people, rng.poisson(params.atm_per_day * weight, n))
     k = len(cash)
     parts.append(
         TransferBatch.of(
-            daytime(k),
-            acc.primary[cash],
-            np.full(k, CASH),
-            rng.integers(1, 20, k) * 500_000,
-            "atm",
-            TransferKind.ATM,
+            within(k), acc.primary[cash], np.full(k, CASH), rng.integers(1, 20, k) * 500_000,
+            "atm", TransferKind.ATM,
         )
-    )
-    # Salaries: each employer pays on its own day of the month.
-    local_day = (cal.at(t0) + (cal.at(t0 + DAY_MS) - cal.at(t0)) / 3).day
+    )  # fmt: skip
+    if cal.local_hour(hour) == SALARY_HOUR:
+        parts.append(_payroll(acc, params, cal, hour, people, seed, rng))
+    return TransferBatch.concat(parts)
+
+
+def _payroll(
+    acc: Accounts,
+    params: BankingParams,
+    cal: Calendar,
+    hour: int,
+    people: I64,
+    seed: int,
+    rng: np.random.Generator,
+) -> TransferBatch:
+    """Salaries: each employer pays its staff on its own day of the month."""
+    day_of_month = (cal.at(cal.hour_start_ms(hour)) + LOCAL_OFFSET).day
     paid = hash_unit(people, seed + 11) < params.salary_share
     employer = (hash_unit(people, seed + 12) * len(acc.employers)).astype(np.int64)
     pay_day = 1 + (hash_unit(acc.employers[employer], seed + 13) * 28).astype(np.int64)
-    today = np.flatnonzero(paid & (pay_day == local_day))
+    today = np.flatnonzero(paid & (pay_day == day_of_month))
     k = len(today)
-    parts.append(
-        TransferBatch.of(
-            t0 + DAY_MS // 3 + rng.integers(0, DAY_MS // 4, k),
-            acc.employers[employer[today]],
-            acc.primary[today],
-            (np.round(params.salary_median * np.exp(rng.normal(0, 0.5, k))) * 100).astype(np.int64),
-            "web",
-            TransferKind.SALARY,
-        )
-    )
-    return TransferBatch.concat(parts)
+    salary = np.round(params.salary_median * np.exp(rng.normal(0, 0.5, k))) * 100
+    return TransferBatch.of(
+        cal.hour_start_ms(hour) + rng.integers(0, HOUR_MS, k), acc.employers[employer[today]],
+        acc.primary[today], salary, "web", TransferKind.SALARY,
+    )  # fmt: skip
 
 
 def _ref_text(acc: Accounts, index: I64) -> pa.Array:

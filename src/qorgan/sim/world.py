@@ -41,7 +41,7 @@ from qorgan.sim.banking import (
 from qorgan.sim.batch import CallBatch, calls_table, calls_truth, record_ids
 from qorgan.sim.calls import ordinary_calls, plan_trips
 from qorgan.sim.chain import generate_chain
-from qorgan.sim.clock import DAY_MS, Calendar
+from qorgan.sim.clock import HOUR_MS, Calendar
 from qorgan.sim.droppers import build_rings, dropper_table, reports_and_holdings, run_fraud
 from qorgan.sim.fraudcalls import Victims, spoofed_calls
 from qorgan.sim.lines import Role, line_calls, plan_lines
@@ -213,18 +213,22 @@ def simulate(
         transfers_truth(fraud_batch.sorted(), pa.array([""] * len(fraud_batch))).schema,
     )
     with tx_out, tx_truth_out:
-        for day in range(cal.days):
-            t0, t1 = cal.start_ms + day * DAY_MS, cal.start_ms + (day + 1) * DAY_MS
-            today = np.flatnonzero(in_window & (fraud_batch.ts >= t0) & (fraud_batch.ts < t1))
-            daily = everyday(acc, pop, params.banking, cal, day, seed, rng["banking"])
-            mixed = TransferBatch.concat([daily, fraud_batch.take(today)]).sorted()
+        for hour in range(cal.hours):
+            t0 = cal.hour_start_ms(hour)
+            now = np.flatnonzero(
+                in_window & (fraud_batch.ts >= t0) & (fraud_batch.ts < t0 + HOUR_MS)
+            )
+            daily = everyday(acc, pop, params.banking, cal, hour, seed, rng["banking"])
+            mixed = TransferBatch.concat([daily, fraud_batch.take(now)]).sorted()
             ids = record_ids("T", tx_out.rows, len(mixed))
             # Remember the ids given to fraud rows (they carry their ledger row in ``row``).
-            is_fraud = mixed.row >= 0
-            row_id[mixed.row[is_fraud]] = np.asarray(ids.to_pylist(), dtype=object)[is_fraud]
+            is_fraud = np.flatnonzero(mixed.row >= 0)
+            row_id[mixed.row[is_fraud]] = np.asarray(
+                pc.take(ids, is_fraud).to_pylist(), dtype=object
+            )
             tx_out.write(transfers_table(mixed, ids, acc))
             tx_truth_out.write(transfers_truth(mixed, ids))
-            tell("transfers", day + 1, cal.days)
+            tell("transfers", hour + 1, cal.hours)
     summary.rows["transfers"] = tx_out.rows
     summary.truth["transfers"] = tx_truth_out.rows
     summary.rows["accounts"] = write_table(out / f"accounts{ext}", acc.table())

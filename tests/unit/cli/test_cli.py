@@ -15,7 +15,9 @@ runner = CliRunner()
 
 @pytest.mark.slow
 def test_simulate_writes_the_world_and_prints_one_summary_line(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["simulate", "--out", str(tmp_path), "--seed", "5", "--format", "csv"])
+    result = runner.invoke(
+        app, ["simulate", "--out", str(tmp_path), "--seed", "5", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     assert "simulate: seed 5, scale small" in result.output
     assert "rejected 0" in result.output

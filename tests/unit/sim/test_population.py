@@ -9,7 +9,9 @@ from qorgan.sim.population import build_population, circle_contacts, pair_affini
 
 
 def _population(seed: int = 1):  # type: ignore[no-untyped-def]
-    return build_population(SCALES["small"], SubscriberParams(), 7, seed, np.random.default_rng(seed))
+    return build_population(
+        SCALES["small"], SubscriberParams(), 7, seed, np.random.default_rng(seed)
+    )
 
 
 def test_the_same_seed_gives_the_same_people() -> None:
