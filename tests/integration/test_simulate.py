@@ -11,6 +11,8 @@ import duckdb
 import pytest
 
 from qorgan.core.feeds import FEEDS
+from qorgan.core.readers import read_all, read_feed
+from qorgan.core.rejects import RejectSink
 from qorgan.sim.world import simulate
 
 pytestmark = pytest.mark.slow
@@ -143,3 +145,29 @@ def test_amounts_are_decimal_tenge(world: Path) -> None:
     amount = duckdb.execute(f"select amount from '{world}/transfers.parquet' limit 1").fetchone()
     assert amount is not None
     assert isinstance(amount[0], Decimal)
+
+
+def _read_every_feed(world: Path, files: dict[str, str]) -> dict[str, tuple[int, int, int]]:
+    counts = {}
+    for feed, name in files.items():
+        sink = RejectSink()
+        accepted = sum(len(b) for b in read_feed(world / name, feed, rejects=sink))
+        stats = sink.summary()
+        counts[feed] = (accepted, stats.rejected, stats.duplicates)
+    return counts
+
+
+def test_the_readers_accept_every_simulated_record(world: Path) -> None:
+    manifest = json.loads((world / "truth" / "world.json").read_text())
+    for feed, (accepted, rejected, duplicates) in _read_every_feed(world, FEED_FILES).items():
+        assert (rejected, duplicates) == (0, 0), feed
+        assert accepted == manifest["rows"][feed], feed
+
+
+def test_the_csv_world_reads_back_to_the_same_records(world: Path, tmp_path: Path) -> None:
+    simulate(tmp_path, seed=11, scale="small", fmt="csv")
+    csv_files = {f: n.replace(".parquet", ".csv") for f, n in FEED_FILES.items()}
+    for feed in ("calls", "transfers", "reports", "accounts", "roaming"):
+        as_csv, _ = read_all(tmp_path / csv_files[feed], feed)
+        as_parquet, _ = read_all(world / FEED_FILES[feed], feed)
+        assert as_csv == as_parquet, feed

@@ -25,7 +25,7 @@ ColumnResult = tuple[list[object], dict[int, str]]
 
 ColumnConverter = Callable[[Sequence[object]], ColumnResult]
 
-_Bulk = Callable[[Sequence[object]], list[object]]
+_Bulk = Callable[[Sequence[Any]], list[Any]]
 _NATIVE_BOOLS: dict[Any, bool] = {True: True, False: False}
 _NATIVE_BOOLS.update(BOOLS)
 _INT64_DIGITS = len(str(INT64_MAX))
@@ -73,25 +73,32 @@ def _bulk(column: Column, choice_type: type[StrEnum] | None, convert: Converter)
     kind = column.kind
     if kind is Kind.CHOICE:
         allowed: dict[Any, object] = choice_values(column, choice_type)
-        return lambda values: [allowed.get(v) for v in values]
+        return lambda values: list(map(allowed.get, values))
     if kind is Kind.BOOL:
-        return lambda values: [_NATIVE_BOOLS.get(v) for v in values]
+        return lambda values: list(map(_NATIVE_BOOLS.get, values))
     return _BULKS.get(kind, lambda values: [convert(v) for v in values])
 
 
-def _ids(values: Sequence[Any]) -> list[object]:
-    return [v.strip() or None if v else None for v in values]
+def _ids(values: Sequence[Any]) -> list[Any]:
+    try:
+        stripped = list(map(str.strip, values))
+    except TypeError:  # nulls or numbers (JSONL, Parquet)
+        return [v.strip() or None if v else None for v in values]
+    return stripped if all(stripped) else [v or None for v in stripped]
 
 
-def _texts(values: Sequence[Any]) -> list[object]:
+def _texts(values: Sequence[Any]) -> list[Any]:
     return [v if v and not v.isspace() else None for v in values]
 
 
-def _msisdns(values: Sequence[Any]) -> list[object]:
-    return [msisdn_or_none(v) if v else None for v in values]
+def _msisdns(values: Sequence[Any]) -> list[Any]:
+    try:
+        return list(map(msisdn_or_none, values))  # cached; "" gives None
+    except AttributeError:  # nulls (JSONL, Parquet)
+        return [msisdn_or_none(v) if v else None for v in values]
 
 
-def _timestamps(values: Sequence[Any]) -> list[object]:
+def _timestamps(values: Sequence[Any]) -> list[Any]:
     """ISO text in UTC at millisecond resolution, the common case; the rest goes scalar."""
     try:
         parsed = [_from_iso(v) if v else None for v in values]
@@ -102,8 +109,17 @@ def _timestamps(values: Sequence[Any]) -> list[object]:
     ]
 
 
-def _ints(values: Sequence[Any]) -> list[object]:
-    return [int(v) if str.isdecimal(v) and len(v) < _INT64_DIGITS else None for v in values]
+def _ints(values: Sequence[Any]) -> list[Any]:
+    try:
+        if all(map(str.isdecimal, values)) and all(map(str.isascii, values)):
+            ints = list(map(int, values))
+            if max(ints, default=0) <= INT64_MAX:
+                return ints
+    except TypeError:  # native numbers (JSONL, Parquet)
+        return [v if v.__class__ is int and 0 <= v <= INT64_MAX else None for v in values]
+    return [
+        int(v) if v.isdecimal() and v.isascii() and len(v) < _INT64_DIGITS else None for v in values
+    ]
 
 
 _BULKS: dict[Kind, _Bulk] = {

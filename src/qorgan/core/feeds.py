@@ -19,7 +19,8 @@ class Kind(StrEnum):
     ID = "id"  # non-empty text, stripped
     TEXT = "text"  # any text (may be empty where nullable)
     TIMESTAMP = "timestamp"  # ISO 8601 with offset or Z, or epoch milliseconds -> UTC
-    MSISDN = "msisdn"  # phone number -> E.164
+    MSISDN = "msisdn"  # phone number -> E.164, must be allocated by its plan
+    PRESENTED = "presented"  # number as presented (CLI): E.164 form, allocated or not
     SENDER = "sender"  # E.164 number, or an alphanumeric SMS sender id kept as text
     CHOICE = "choice"  # one of Column.choices
     BOOL = "bool"
@@ -89,7 +90,7 @@ CALLS = Feed(
     (
         Column("call_id", Kind.ID),
         Column("ts", Kind.TIMESTAMP),
-        Column("caller", Kind.MSISDN, nullable=True),
+        Column("caller", Kind.PRESENTED, nullable=True),
         Column("callee", Kind.MSISDN),
         Column("ingress", Kind.CHOICE, choices=INGRESS),
         Column("imsi", Kind.ID, nullable=True),

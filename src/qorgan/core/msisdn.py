@@ -27,7 +27,7 @@ from qorgan.core.errors import InvalidValue
 DEFAULT_REGION = "KZ"
 """The region whose national conventions (trunk prefix 8, no country code) apply."""
 
-_CACHE_SIZE = 1 << 18
+_CACHE_SIZE = 1 << 17  # about 30 MB when full
 _PHONE_CHARS = re.compile(r"[+\d\s().\-/]+")
 _NON_DIGITS = re.compile(r"\D")
 _SENDER_ID = re.compile(r"[A-Za-z0-9 ._\-]{1,11}")
@@ -108,7 +108,46 @@ def normalise_sender(raw: str) -> str:
         )
     if _SHORT_CODE.fullmatch(text):
         return text
-    return normalise_msisdn(text)
+    return normalise_presented(text)
+
+
+def normalise_presented(raw: str) -> str:
+    """Normalise a number *as presented* (a calling line id, an SMS sender) to E.164.
+
+    A presented number is evidence, not an address: a fraudster may present a number that
+    no plan allocates (``+7 740 ...``), and call screening must see it to flag it. So a
+    text that parses as a phone number is kept in E.164 form even when it is not a valid
+    number of its plan; :func:`is_allocated` tells which. Only text that is not a phone
+    number at all is refused.
+
+    Args:
+        raw: the number as the switch or SMSC logged it.
+
+    Returns:
+        The number in E.164 form, e.g. ``+77401234567``.
+
+    Raises:
+        InvalidValue: the text is not a phone number.
+    """
+    return _presented(raw)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _presented(raw: str) -> str:
+    e164, reason = _parse(raw)
+    if e164 is not None:
+        return e164
+    if shown := _SHOWN.match(reason):
+        return shown.group(1)
+    raise InvalidValue(reason)
+
+
+def is_allocated(e164: str) -> bool:
+    """Whether a number in E.164 form belongs to an allocated range of its plan."""
+    return msisdn_or_none(e164) == e164
+
+
+_SHOWN = re.compile(r"^(\+\d+) is not a valid number")
 
 
 def _parse(raw: str) -> tuple[str | None, str]:

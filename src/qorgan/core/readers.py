@@ -128,12 +128,14 @@ def read_all(
 def _batches(chunks: Iterator[Chunk], intake: Intake, batch_size: int) -> Iterator[list[Record]]:
     batch: list[Record] = []
     counted = 0
-    while True:
+    more = True
+    while more:
         with _gc_paused():
-            chunk = next(chunks, None)
-            if chunk is None:
-                break
-            batch.extend(intake.records(*chunk))
+            while more and len(batch) < batch_size:
+                chunk = next(chunks, None)
+                more = chunk is not None
+                if chunk is not None:
+                    batch.extend(intake.records(*chunk))
         while len(batch) >= batch_size:
             out, batch = batch[:batch_size], batch[batch_size:]
             intake.rejects.count(intake.read - counted, len(out))
@@ -147,11 +149,12 @@ def _batches(chunks: Iterator[Chunk], intake: Intake, batch_size: int) -> Iterat
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while one chunk is read and converted.
+    """Pause the cyclic garbage collector while one batch is built.
 
-    A chunk makes thousands of objects and no reference cycles; the collector would scan
-    them again and again for nothing (a sixth of a read's time). Reference counting still
-    frees everything, and collection resumes as soon as the chunk is done.
+    A batch is tens of thousands of new objects in no reference cycle; the collector
+    would scan them over and over for nothing (a sixth of a read's time). Reference
+    counting still frees everything, and collection resumes before the batch is handed
+    over, so the caller's own work runs with the collector on.
     """
     enabled = gc.isenabled()
     gc.disable()

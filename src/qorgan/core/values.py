@@ -24,7 +24,7 @@ from qorgan.core.feeds import Column, Kind
 from qorgan.core.iban import normalise_account_ref, normalise_iban
 from qorgan.core.ip import normalise_ip
 from qorgan.core.money import DEFAULT_CURRENCY, parse_currency, parse_money
-from qorgan.core.msisdn import normalise_msisdn, normalise_sender
+from qorgan.core.msisdn import normalise_msisdn, normalise_presented, normalise_sender
 from qorgan.core.timestamps import parse_ts
 
 Converter = Callable[[object], object]
@@ -105,7 +105,7 @@ def _bool(raw: object) -> bool:
             found = BOOLS.get(raw.strip().lower())
         if found is not None:
             return found
-    elif isinstance(raw, int) and raw in (0, 1):
+    elif isinstance(raw, int | float | Decimal) and raw in (0, 1):
         return raw == 1
     raise InvalidValue("not a boolean: expected true/false, 1/0 or yes/no")
 
@@ -189,6 +189,7 @@ _PARSERS: dict[Kind, Converter] = {
     Kind.TEXT: _free_text,
     Kind.TIMESTAMP: _timestamp,
     Kind.MSISDN: lambda raw: normalise_msisdn(_text(raw)),
+    Kind.PRESENTED: lambda raw: normalise_presented(_text(raw)),
     Kind.SENDER: lambda raw: normalise_sender(_text(raw)),
     Kind.BOOL: _bool,
     Kind.INT: _int64,

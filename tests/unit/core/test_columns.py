@@ -31,9 +31,10 @@ SAMPLES: dict[Kind, list[object]] = {
         datetime(2026, 3, 2),
     ],
     Kind.MSISDN: ["87011234567", "+77401234567", "+79161234567", 77011234567, ["x"]],
-    Kind.SENDER: ["KASPI", "1414", "87011234567", "Kaspi@bank"],
+    Kind.PRESENTED: ["87011234567", "+77401234567", "+79161234567", "x-y", 77011234567],
+    Kind.SENDER: ["KASPI", "1414", "87011234567", "Kaspi@bank", "+77401234567"],
     Kind.CHOICE: ["radio", "Radio", "voip", "app", "loan", "exchange", "personal", "nope", 1],
-    Kind.BOOL: ["true", "FALSE", "yes", "1", "0", "maybe", True, False, 1, 0, 2],
+    Kind.BOOL: ["true", "FALSE", "yes", "1", "0", "maybe", True, False, 1, 0, 2, 1.0, Decimal(0)],
     Kind.INT: [
         "5",
         "0",
@@ -56,6 +57,9 @@ SAMPLES: dict[Kind, list[object]] = {
     Kind.ID_LIST: ['["t1", "t2"]', "[]", '["", "t"]', "t1,t2", ["t1"], [None]],
 }
 
+# Values any column may meet in JSONL or Parquet.
+ODD: list[object] = [1.5, Decimal("2"), datetime(2026, 3, 2, tzinfo=UTC), ["x"], {"a": 1}, True, -1]
+
 # One column per distinct way of converting (kind, nullability, choices).
 _DISTINCT = {(c.kind, c.nullable, c.choices): c for f in FEEDS.values() for c in f.columns}
 COLUMNS = sorted(_DISTINCT.values(), key=lambda c: (c.kind, c.nullable, c.name))
@@ -69,10 +73,11 @@ def test_column_conversion_equals_value_by_value_conversion(
 ) -> None:
     raw = st.one_of(
         st.sampled_from(SAMPLES[column.kind]),
-        st.sampled_from(["", "   ", None]),
+        st.sampled_from(["", "   ", None, *ODD]),
         st.text(max_size=6),
     )
-    values = data.draw(st.lists(raw, max_size=12))
+    clean = st.lists(st.sampled_from(SAMPLES[column.kind]), max_size=12)  # the fast paths
+    values = data.draw(st.lists(raw, max_size=12) | clean)
     enum = CHOICE_TYPES.get(column.choices)
     convert = converter(column, enum)
     out, reasons = column_converter(column, enum)(values)

@@ -162,3 +162,19 @@ def test_text_in_e164_is_judged_exactly_as_the_full_parse_judges_it(digits: str)
         valid = phonenumbers.is_valid_number(number)
         expected = phonenumbers.format_number(number, 0) if valid else None
     assert msisdn_or_none("+" + digits) == expected
+
+
+def test_a_presented_unallocated_number_is_kept_for_screening() -> None:
+    from qorgan.core.msisdn import is_allocated, normalise_presented
+
+    assert normalise_presented("+7 740 123 45 67") == "+77401234567"
+    assert not is_allocated("+77401234567")
+    assert is_allocated(normalise_presented("87011234567"))
+
+
+def test_a_presented_text_that_is_no_number_is_refused() -> None:
+    from qorgan.core.errors import InvalidValue
+    from qorgan.core.msisdn import normalise_presented
+
+    with pytest.raises(InvalidValue):
+        normalise_presented("not-a-number")
