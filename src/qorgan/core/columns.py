@@ -17,7 +17,7 @@ from typing import Any
 
 from qorgan.core.errors import InvalidValue
 from qorgan.core.feeds import Column, Kind
-from qorgan.core.msisdn import msisdn_or_none
+from qorgan.core.msisdn import msisdn_or_none, normalise_presented
 from qorgan.core.values import BOOLS, INT64_MAX, Converter, choice_values, converter
 
 ColumnResult = tuple[list[object], dict[int, str]]
@@ -98,6 +98,10 @@ def _msisdns(values: Sequence[Any]) -> list[Any]:
         return [msisdn_or_none(v) if v else None for v in values]
 
 
+def _presented(values: Sequence[Any]) -> list[Any]:
+    return [normalise_presented(v) if v else None for v in values]  # raises on no number
+
+
 def _timestamps(values: Sequence[Any]) -> list[Any]:
     """ISO text in UTC at millisecond resolution, the common case; the rest goes scalar."""
     try:
@@ -126,6 +130,7 @@ _BULKS: dict[Kind, _Bulk] = {
     Kind.ID: _ids,
     Kind.TEXT: _texts,
     Kind.MSISDN: _msisdns,
+    Kind.PRESENTED: _presented,
     Kind.TIMESTAMP: _timestamps,
     Kind.INT: _ints,
 }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -54,14 +55,14 @@ def normalise_msisdn(raw: str) -> str:
     """
     e164 = msisdn_or_none(raw)
     if e164 is None:
-        raise InvalidValue(_parse(raw)[1])
+        raise InvalidValue(_parse(raw).reason)
     return e164
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def msisdn_or_none(raw: str) -> str | None:
     """:func:`normalise_msisdn` returning ``None`` for a bad number, for bulk paths (cached)."""
-    return _parse(raw)[0]
+    return _parse(raw).e164
 
 
 def msisdn_country(e164: str) -> str | None:
@@ -134,12 +135,13 @@ def normalise_presented(raw: str) -> str:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _presented(raw: str) -> str:
-    e164, reason = _parse(raw)
+    e164 = msisdn_or_none(raw)  # shares the cache of valid numbers
     if e164 is not None:
         return e164
-    if shown := _SHOWN.match(reason):
-        return shown.group(1)
-    raise InvalidValue(reason)
+    parsed = _parse(raw)
+    if parsed.form is None:
+        raise InvalidValue(parsed.reason)
+    return parsed.form
 
 
 def is_allocated(e164: str) -> bool:
@@ -147,22 +149,26 @@ def is_allocated(e164: str) -> bool:
     return msisdn_or_none(e164) == e164
 
 
-_SHOWN = re.compile(r"^(\+\d+) is not a valid number")
+class _Parsed(NamedTuple):
+    e164: str | None  # the number in E.164 when its plan allocates it
+    form: str | None  # the E.164 form of what parsed, allocated or not
+    reason: str  # why ``e164`` is None
 
 
-def _parse(raw: str) -> tuple[str | None, str]:
-    """``(e164, "")`` for a valid number, else ``(None, reason)``."""
+def _parse(raw: str) -> _Parsed:
     text = raw.strip()
     if not text:
-        return None, "empty phone number"
+        return _Parsed(None, None, "empty phone number")
     if not _PHONE_CHARS.fullmatch(text):
-        return None, "not a phone number: only digits, '+', spaces, '-', '.', '/' and brackets"
+        return _Parsed(
+            None, None, "not a phone number: only digits, '+', spaces, '-', '.', '/' and brackets"
+        )
     digits = _NON_DIGITS.sub("", text)
     if not digits:
-        return None, "not a phone number: no digits"
+        return _Parsed(None, None, "not a phone number: no digits")
     if text.startswith("+"):
         if e164 := _valid_e164(digits):
-            return e164, ""
+            return _Parsed(e164, e164, "")
         candidates = ["+" + digits]
     elif digits.startswith("00"):
         candidates = ["+" + digits[2:]]
@@ -177,12 +183,14 @@ def _parse(raw: str) -> tuple[str | None, str]:
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return _Parsed(e164, e164, "")
         first = first or number
     if first is None:
-        return None, "not a phone number"
-    shown = phonenumbers.format_number(first, phonenumbers.PhoneNumberFormat.E164)
-    return None, f"{shown} is not a valid number: no allocated range of +{first.country_code}"
+        return _Parsed(None, None, "not a phone number")
+    form = phonenumbers.format_number(first, phonenumbers.PhoneNumberFormat.E164)
+    reason = f"{form} is not a valid number: no allocated range of +{first.country_code}"
+    return _Parsed(None, form, reason)
 
 
 def _valid_e164(digits: str) -> str | None:

@@ -1,0 +1,27 @@
+"""Telecom reason codes: each stable code with its one-line meaning (the one list)."""
+
+from __future__ import annotations
+
+REASONS: dict[str, str] = {
+    "CLI_SPOOF_INTL": "international ingress presents a Kazakh number whose owner is not roaming",
+    "CLI_SPOOF_VOIP": "VoIP ingress presents a Kazakh mobile number whose owner is not roaming",
+    "CLI_UNALLOCATED": "the presented number belongs to no allocated range of its numbering plan",
+    "CLI_WITHHELD_INTL": "the caller's number is withheld on international or VoIP ingress",
+    "CLI_BLOCKED": "the presented number is blocked or confirmed in the shared registry",
+    "CLI_SUSPECTED": "the presented number is suspected in the shared registry",
+    "SIM_FLAGGED": "the calling SIM (IMSI) or handset (IMEI) is flagged in the registry",
+    "MASS_DIALLING": "the caller reached many distinct callees within the sliding window",
+    "WANGIRI": "many very short unanswered rings from one caller (one-ring callback fraud)",
+    "STIR_VALID": "STIR/SHAKEN PASSporT verified (attestation in the evidence)",
+    "STIR_INVALID": "STIR/SHAKEN PASSporT present but failed verification",
+    "SMS_SENDER_SPOOF": "an alphanumeric sender id not registered for this route imitates a brand",
+    "SMS_BANK_IMPERSONATION": "a numeric or foreign sender writes as a bank",
+    "SMS_LOOKALIKE_LINK": "the message links to a look-alike of a Kazakh brand's domain",
+    "SMS_BLOCKED_LINK": "the message links to a domain or URL blocked in the registry",
+    "SMS_FRAUD_TEXT": "the text reads like fraud or phishing (text model)",
+}
+
+
+def meaning(code: str) -> str:
+    """The documented meaning of a reason code (KeyError for an undocumented one)."""
+    return REASONS[code]

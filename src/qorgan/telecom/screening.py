@@ -1,0 +1,234 @@
+"""Call screening at set-up: spoofed, unallocated and withheld CLIs, registry hits, mass
+dialling and wangiri, and STIR/SHAKEN.
+
+Each rule is a small pure function of the call (and, for mass dialling, the caller's keyed
+state) returning ``Signal``s with evidence; ``CallScreener`` combines them into a
+``Decision``. Time comes from the call, never the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from qorgan.core.decisions import Action, Decision, Signal, combine
+from qorgan.core.ports import IndicatorKind, IndicatorLookup, IndicatorStatus, InMemoryIndicators
+from qorgan.core.records import CallRecord, Ingress
+from qorgan.telecom.numbering import NumberClass, classify, is_kazakh
+from qorgan.telecom.roaming import RoamingIndex
+from qorgan.telecom.stir import PassportCheck
+
+EXTERNAL = (Ingress.INTERNATIONAL, Ingress.VOIP)
+HARD = frozenset({"CLI_SPOOF_INTL", "CLI_SPOOF_VOIP", "CLI_BLOCKED", "STIR_INVALID"})
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningConfig:
+    """Thresholds of call screening, with their documented defaults.
+
+    Attributes:
+        mass_window_s: the sliding window for mass dialling and wangiri, seconds.
+        mass_distinct_callees: distinct callees within the window that make mass dialling.
+        wangiri_rings: unanswered zero-length calls within the window that make wangiri.
+        block_score: a combined score at or above this blocks the call.
+        flag_score: a combined score at or above this flags it.
+        attestation_trust: factor applied to the score for a verified PASSporT, by level.
+    """
+
+    mass_window_s: int = 600
+    mass_distinct_callees: int = 25
+    wangiri_rings: int = 20
+    block_score: float = 0.85
+    flag_score: float = 0.45
+    attestation_trust: tuple[tuple[str, float], ...] = (("A", 0.5), ("B", 0.8), ("C", 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class CallVerdict:
+    """A decision plus what the SIP front needs: the STIR/SHAKEN verification status."""
+
+    decision: Decision
+    verstat: str | None = None  # TN-Validation-Passed / -Failed / No-TN-Validation
+
+
+def spoofed_cli(call: CallRecord, roaming: RoamingIndex) -> list[Signal]:
+    """A Kazakh CLI arriving from abroad (or VoIP) is spoofed unless its owner is roaming."""
+    if call.ingress not in EXTERNAL or call.caller is None:
+        return []
+    number = classify(call.caller)
+    if not is_kazakh(number) or roaming.abroad(call.caller, call.ts):
+        return []
+    evidence = (("caller", call.caller), ("ingress", call.ingress.value), ("roaming", "no"))
+    if call.ingress is Ingress.INTERNATIONAL:
+        return [Signal("CLI_SPOOF_INTL", 0.97, evidence)]
+    if number is NumberClass.KZ_MOBILE:
+        return [Signal("CLI_SPOOF_VOIP", 0.95, evidence)]
+    return [Signal("CLI_SPOOF_VOIP", 0.5, evidence)]  # fixed lines do move to VoIP
+
+
+def invalid_cli(call: CallRecord) -> list[Signal]:
+    """Unallocated numbers anywhere; withheld numbers on international or VoIP ingress."""
+    number = classify(call.caller)
+    if number is NumberClass.UNALLOCATED:
+        return [Signal("CLI_UNALLOCATED", 0.9, (("caller", call.caller or ""),))]
+    if number is NumberClass.WITHHELD and call.ingress in EXTERNAL:
+        return [Signal("CLI_WITHHELD_INTL", 0.5, (("ingress", call.ingress.value),))]
+    return []
+
+
+def registry_hits(call: CallRecord, indicators: IndicatorLookup) -> list[Signal]:
+    """The caller's number, SIM or handset known to the shared registry."""
+    signals: list[Signal] = []
+    if call.caller:
+        hit = indicators.lookup(IndicatorKind.MSISDN, call.caller)
+        if hit is not None and hit.status is not IndicatorStatus.CLEARED:
+            hard = hit.status in (IndicatorStatus.BLOCKED, IndicatorStatus.CONFIRMED)
+            code = "CLI_BLOCKED" if hard else "CLI_SUSPECTED"
+            evidence = (
+                ("caller", call.caller),
+                ("status", hit.status.value),
+                ("sources", ",".join(hit.sources)),
+            )
+            signals.append(Signal(code, 0.97 if hard else min(0.8, hit.confidence), evidence))
+    for kind, value in ((IndicatorKind.IMSI, call.imsi), (IndicatorKind.IMEI, call.imei)):
+        if value:
+            hit = indicators.lookup(kind, value)
+            if hit is not None and hit.status is not IndicatorStatus.CLEARED:
+                evidence = (
+                    (kind.value, value),
+                    ("status", hit.status.value),
+                    ("sources", ",".join(hit.sources)),
+                )
+                signals.append(Signal("SIM_FLAGGED", max(0.6, min(0.95, hit.confidence)), evidence))
+    return signals
+
+
+@dataclass
+class CallerWindow:
+    """Keyed state of one caller: their attempts inside the sliding window."""
+
+    attempts: deque[tuple[float, str, bool]] = field(default_factory=deque)  # ts, callee, rang
+
+    def to_json(self) -> list[list[object]]:
+        return [[t, c, r] for t, c, r in self.attempts]
+
+    @classmethod
+    def from_json(cls, rows: list[list[object]]) -> CallerWindow:
+        return cls(deque((float(t), str(c), bool(r)) for t, c, r in rows))  # type: ignore[arg-type]
+
+
+class MassDialling:
+    """One caller reaching many distinct callees, or ringing many times briefly, in a window."""
+
+    name = "telecom.mass_dialling"
+
+    def __init__(self, config: ScreeningConfig) -> None:
+        self.config = config
+
+    def key(self, call: CallRecord) -> str:
+        return call.imsi or call.caller or ""
+
+    def init(self) -> CallerWindow:
+        return CallerWindow()
+
+    def step(self, state: CallerWindow, call: CallRecord) -> tuple[CallerWindow, list[Signal]]:
+        t = call.ts.timestamp()
+        window = state.attempts
+        window.append((t, call.callee, not call.answered and call.duration_s == 0))
+        while window and window[0][0] < t - self.config.mass_window_s:
+            window.popleft()
+        distinct = len({callee for _, callee, _ in window})
+        rings = sum(1 for *_, rang in window if rang)
+        signals = []
+        if distinct >= self.config.mass_distinct_callees:
+            strength = min(
+                0.9,
+                0.5
+                + 0.4
+                * (distinct - self.config.mass_distinct_callees)
+                / self.config.mass_distinct_callees,
+            )
+            signals.append(
+                Signal(
+                    "MASS_DIALLING",
+                    round(strength, 3),
+                    (
+                        ("distinct_callees", str(distinct)),
+                        ("window_s", str(self.config.mass_window_s)),
+                    ),
+                )
+            )
+        if rings >= self.config.wangiri_rings:
+            signals.append(
+                Signal(
+                    "WANGIRI",
+                    0.7,
+                    (("short_rings", str(rings)), ("window_s", str(self.config.mass_window_s))),
+                )
+            )
+        return state, signals
+
+
+class CallScreener:
+    """Decides each call at set-up. Not thread-safe: one screener per worker (keyed state).
+
+    Args:
+        config: thresholds.
+        roaming: who is abroad (an empty index when no roaming feed is given).
+        indicators: the registry port (numbers, SIMs, handsets).
+        passports: STIR/SHAKEN verification; ``None`` ignores Identity headers.
+    """
+
+    def __init__(
+        self,
+        config: ScreeningConfig | None = None,
+        roaming: RoamingIndex | None = None,
+        indicators: IndicatorLookup | None = None,
+        passports: PassportCheck | None = None,
+    ) -> None:
+        self.config = config or ScreeningConfig()
+        self.roaming = roaming or RoamingIndex()
+        self.indicators = indicators or InMemoryIndicators()
+        self.passports = passports
+        self.mass = MassDialling(self.config)
+        self._state: dict[str, CallerWindow] = {}
+        self._trust = dict(self.config.attestation_trust)
+
+    def screen(self, call: CallRecord, identity: str | None = None) -> CallVerdict:
+        """The verdict on one call attempt (``identity``: the SIP Identity header, if any)."""
+        signals = (
+            spoofed_cli(call, self.roaming)
+            + invalid_cli(call)
+            + registry_hits(call, self.indicators)
+        )
+        key = self.mass.key(call)
+        if key:
+            state, found = self.mass.step(self._state.get(key) or self.mass.init(), call)
+            self._state[key] = state
+            signals += found
+        verstat, trust = None, 1.0
+        if identity is not None and self.passports is not None:
+            check = self.passports.verify(identity, orig=call.caller, dest=call.callee, at=call.ts)
+            verstat = "TN-Validation-Passed" if check.valid else "TN-Validation-Failed"
+            if check.valid:
+                trust = self._trust.get(check.attestation or "C", 1.0)
+                signals.append(Signal("STIR_VALID", 0.0, (("attest", check.attestation or ""),)))
+            else:
+                signals.append(Signal("STIR_INVALID", 0.9, (("why", check.reason),)))
+        elif identity is None and self.passports is not None:
+            verstat = "No-TN-Validation"
+        score = round(combine(signals) * trust, 6)
+        hard = any(s.code in HARD and s.score >= 0.9 for s in signals)
+        if hard or score >= self.config.block_score:
+            action = Action.BLOCK
+        elif score >= self.config.flag_score:
+            action = Action.FLAG
+        else:
+            action = Action.ALLOW
+        return CallVerdict(Decision(call.call_id, action, score, tuple(signals)), verstat)
+
+    def screen_all(self, calls: Iterable[CallRecord]) -> Iterator[Decision]:
+        """Decisions for calls replayed in the order given (feeds are in time order)."""
+        for call in calls:
+            yield self.screen(call).decision
