@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from qorgan.commands import screen
 from qorgan.core.errors import (
     Conflict,
     InvalidInput,
@@ -36,6 +37,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(screen.app, name="screen")
 console = Console(stderr=True)
 
 

@@ -25,7 +25,7 @@ class Kind(StrEnum):
     CHOICE = "choice"  # one of Column.choices
     BOOL = "bool"
     INT = "int"  # non-negative integer
-    BIG_INT = "big_int"  # non-negative integer of any size, kept as a decimal string
+    BIG_INT = "big_int"  # non-negative integer of any size (on-chain raw units)
     MONEY = "money"  # positive Decimal, at most 2 decimal places
     CURRENCY = "currency"  # ISO 4217 alphabetic code
     IBAN = "iban"  # validated IBAN, upper-case, no spaces
@@ -91,7 +91,7 @@ CALLS = Feed(
         Column("call_id", Kind.ID),
         Column("ts", Kind.TIMESTAMP),
         Column("caller", Kind.PRESENTED, nullable=True),
-        Column("callee", Kind.MSISDN),
+        Column("callee", Kind.PRESENTED),  # short service numbers (102, 1414) are real callees
         Column("ingress", Kind.CHOICE, choices=INGRESS),
         Column("imsi", Kind.ID, nullable=True),
         Column("imei", Kind.ID, nullable=True),

@@ -119,13 +119,14 @@ def normalise_presented(raw: str) -> str:
     no plan allocates (``+7 740 ...``), and call screening must see it to flag it. So a
     text that parses as a phone number is kept in E.164 form even when it is not a valid
     number of its plan; :func:`is_allocated` tells which. Only text that is not a phone
-    number at all is refused.
+    number at all is refused. Service and emergency short numbers (3-6 digits: 102, 112,
+    1414) are kept as digits, as switches log them.
 
     Args:
         raw: the number as the switch or SMSC logged it.
 
     Returns:
-        The number in E.164 form, e.g. ``+77401234567``.
+        The number in E.164 form, e.g. ``+77401234567``, or a short number's digits.
 
     Raises:
         InvalidValue: the text is not a phone number.
@@ -135,6 +136,8 @@ def normalise_presented(raw: str) -> str:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _presented(raw: str) -> str:
+    if _SHORT_CODE.fullmatch(raw.strip()):
+        return raw.strip()
     e164 = msisdn_or_none(raw)  # shares the cache of valid numbers
     if e164 is not None:
         return e164

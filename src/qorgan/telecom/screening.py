@@ -106,16 +106,38 @@ def registry_hits(call: CallRecord, indicators: IndicatorLookup) -> list[Signal]
 
 @dataclass
 class CallerWindow:
-    """Keyed state of one caller: their attempts inside the sliding window."""
+    """Keyed state of one caller: attempts inside the sliding window, with running counts."""
 
     attempts: deque[tuple[float, str, bool]] = field(default_factory=deque)  # ts, callee, rang
+    callees: dict[str, int] = field(default_factory=dict)  # callee -> attempts in the window
+    rings: int = 0  # unanswered zero-length attempts in the window
 
     def to_json(self) -> list[list[object]]:
+        """Plain data for a state store (the counts are derived on load)."""
         return [[t, c, r] for t, c, r in self.attempts]
 
     @classmethod
     def from_json(cls, rows: list[list[object]]) -> CallerWindow:
-        return cls(deque((float(t), str(c), bool(r)) for t, c, r in rows))  # type: ignore[arg-type]
+        window = cls()
+        for t, callee, rang in rows:
+            window.push(float(t), str(callee), bool(rang))  # type: ignore[arg-type]
+        return window
+
+    def push(self, t: float, callee: str, rang: bool) -> None:
+        self.attempts.append((t, callee, rang))
+        self.callees[callee] = self.callees.get(callee, 0) + 1
+        self.rings += rang
+
+    def expire(self, before: float) -> None:
+        attempts, callees = self.attempts, self.callees
+        while attempts and attempts[0][0] < before:
+            _, callee, rang = attempts.popleft()
+            left = callees[callee] - 1
+            if left:
+                callees[callee] = left
+            else:
+                del callees[callee]
+            self.rings -= rang
 
 
 class MassDialling:
@@ -134,39 +156,20 @@ class MassDialling:
 
     def step(self, state: CallerWindow, call: CallRecord) -> tuple[CallerWindow, list[Signal]]:
         t = call.ts.timestamp()
-        window = state.attempts
-        window.append((t, call.callee, not call.answered and call.duration_s == 0))
-        while window and window[0][0] < t - self.config.mass_window_s:
-            window.popleft()
-        distinct = len({callee for _, callee, _ in window})
-        rings = sum(1 for *_, rang in window if rang)
+        state.push(t, call.callee, not call.answered and call.duration_s == 0)
+        state.expire(t - self.config.mass_window_s)
+        distinct, limit = len(state.callees), self.config.mass_distinct_callees
+        if distinct < limit and state.rings < self.config.wangiri_rings:
+            return state, []
+        window = ("window_s", str(self.config.mass_window_s))
         signals = []
-        if distinct >= self.config.mass_distinct_callees:
-            strength = min(
-                0.9,
-                0.5
-                + 0.4
-                * (distinct - self.config.mass_distinct_callees)
-                / self.config.mass_distinct_callees,
-            )
+        if distinct >= limit:
+            strength = round(min(0.9, 0.5 + 0.4 * (distinct - limit) / limit), 3)
             signals.append(
-                Signal(
-                    "MASS_DIALLING",
-                    round(strength, 3),
-                    (
-                        ("distinct_callees", str(distinct)),
-                        ("window_s", str(self.config.mass_window_s)),
-                    ),
-                )
+                Signal("MASS_DIALLING", strength, (("distinct_callees", str(distinct)), window))
             )
-        if rings >= self.config.wangiri_rings:
-            signals.append(
-                Signal(
-                    "WANGIRI",
-                    0.7,
-                    (("short_rings", str(rings)), ("window_s", str(self.config.mass_window_s))),
-                )
-            )
+        if state.rings >= self.config.wangiri_rings:
+            signals.append(Signal("WANGIRI", 0.7, (("short_rings", str(state.rings)), window)))
         return state, signals
 
 

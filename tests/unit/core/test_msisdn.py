@@ -178,3 +178,10 @@ def test_a_presented_text_that_is_no_number_is_refused() -> None:
 
     with pytest.raises(InvalidValue):
         normalise_presented("not-a-number")
+
+
+def test_short_service_numbers_are_kept_as_dialled() -> None:
+    from qorgan.core.msisdn import normalise_presented
+
+    assert normalise_presented("102") == "102"
+    assert normalise_presented(" 1414 ") == "1414"
