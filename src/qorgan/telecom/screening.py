@@ -52,14 +52,22 @@ class CallVerdict:
     verstat: str | None = None  # TN-Validation-Passed / -Failed / No-TN-Validation
 
 
-def spoofed_cli(call: CallRecord, roaming: RoamingIndex) -> list[Signal]:
-    """A Kazakh CLI arriving from abroad (or VoIP) is spoofed unless its owner is roaming."""
+def spoofed_cli(call: CallRecord, roaming: RoamingIndex, acquainted: bool = False) -> list[Signal]:
+    """A Kazakh CLI arriving from abroad (or VoIP) is spoofed unless its owner is roaming.
+
+    ``acquainted``: caller and callee have talked before over trusted (domestic) routes. A
+    fraudster presenting a stranger's number almost never picks the victim's own contact,
+    while a roamer whose stay the roaming feed has not caught up with calls exactly them:
+    such a call is flagged rather than blocked.
+    """
     if call.ingress not in EXTERNAL or call.caller is None:
         return []
     number = classify(call.caller)
     if not is_kazakh(number) or roaming.abroad(call.caller, call.ts):
         return []
     evidence = (("caller", call.caller), ("ingress", call.ingress.value), ("roaming", "no"))
+    if acquainted:
+        return [Signal("CLI_SPOOF_INTL", 0.6, (*evidence, ("acquainted", "yes")))]
     if call.ingress is Ingress.INTERNATIONAL:
         return [Signal("CLI_SPOOF_INTL", 0.97, evidence)]
     if number is NumberClass.KZ_MOBILE:
@@ -173,6 +181,27 @@ class MassDialling:
         return state, signals
 
 
+class Acquaintances:
+    """Who has talked to whom over trusted routes (answered radio or domestic calls).
+
+    Pairs are kept as 64-bit hashes, unordered, so memory is a few dozen bytes a pair.
+    """
+
+    def __init__(self) -> None:
+        self._pairs: set[int] = set()
+
+    @staticmethod
+    def _key(a: str, b: str) -> int:
+        return hash((a, b) if a < b else (b, a))
+
+    def learn(self, call: CallRecord) -> None:
+        if call.answered and call.caller and call.ingress not in EXTERNAL:
+            self._pairs.add(self._key(call.caller, call.callee))
+
+    def known(self, a: str | None, b: str) -> bool:
+        return a is not None and self._key(a, b) in self._pairs
+
+
 class CallScreener:
     """Decides each call at set-up. Not thread-safe: one screener per worker (keyed state).
 
@@ -195,13 +224,16 @@ class CallScreener:
         self.indicators = indicators or InMemoryIndicators()
         self.passports = passports
         self.mass = MassDialling(self.config)
+        self.acquaintances = Acquaintances()
         self._state: dict[str, CallerWindow] = {}
         self._trust = dict(self.config.attestation_trust)
 
     def screen(self, call: CallRecord, identity: str | None = None) -> CallVerdict:
         """The verdict on one call attempt (``identity``: the SIP Identity header, if any)."""
+        acquainted = call.ingress in EXTERNAL and self.acquaintances.known(call.caller, call.callee)
+        self.acquaintances.learn(call)
         signals = (
-            spoofed_cli(call, self.roaming)
+            spoofed_cli(call, self.roaming, acquainted)
             + invalid_cli(call)
             + registry_hits(call, self.indicators)
         )

@@ -178,3 +178,19 @@ def test_screening_is_deterministic() -> None:
     first = [v.decision for v in map(CallScreener().screen, calls)]
     again = [v.decision for v in map(CallScreener().screen, calls)]
     assert first == again
+
+
+def test_a_call_from_abroad_to_a_known_contact_is_flagged_not_blocked() -> None:
+    screener = CallScreener()
+    screener.screen(call("+77051234567", Ingress.RADIO, callee="+77011234567"))
+    verdict = screener.screen(call("+77011234567", callee="+77051234567"))
+    assert verdict.decision.action is Action.FLAG
+    assert ("acquainted", "yes") in verdict.decision.signals[0].evidence
+
+
+def test_contacts_learnt_from_spoofable_ingress_do_not_excuse_a_spoof() -> None:
+    screener = CallScreener()
+    screener.screen(call("+77051234567", Ingress.VOIP, callee="+77011234567"))
+    assert (
+        screener.screen(call("+77011234567", callee="+77051234567")).decision.action is Action.BLOCK
+    )
