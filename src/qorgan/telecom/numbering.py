@@ -13,8 +13,6 @@ from functools import lru_cache
 
 import phonenumbers
 
-from qorgan.core.msisdn import is_allocated, msisdn_country
-
 
 class NumberClass(StrEnum):
     """What a presented number is, for screening."""
@@ -32,11 +30,17 @@ def classify(e164: str | None) -> NumberClass:
     """Classify a number in E.164 form (``None`` = withheld)."""
     if not e164:
         return NumberClass.WITHHELD
-    if not is_allocated(e164):
+    if not e164.startswith("+"):
+        return NumberClass.KZ_FIXED  # a short service number (102, 1414): domestic by nature
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
         return NumberClass.UNALLOCATED
-    country = msisdn_country(e164)
+    if not phonenumbers.is_valid_number(number):
+        return NumberClass.UNALLOCATED
+    country = phonenumbers.region_code_for_number(number)
     if country == "KZ":
-        kind = phonenumbers.number_type(phonenumbers.parse(e164))
+        kind = phonenumbers.number_type(number)
         mobile = kind in (
             phonenumbers.PhoneNumberType.MOBILE,
             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
