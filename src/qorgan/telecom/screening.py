@@ -20,6 +20,7 @@ from qorgan.telecom.roaming import RoamingIndex
 from qorgan.telecom.stir import PassportCheck
 
 EXTERNAL = (Ingress.INTERNATIONAL, Ingress.VOIP)
+UNVERIFIABLE = frozenset({"unknown certificate", "unsupported form"})
 HARD = frozenset({"CLI_SPOOF_INTL", "CLI_SPOOF_VOIP", "CLI_BLOCKED", "STIR_INVALID"})
 
 
@@ -245,11 +246,16 @@ class CallScreener:
         verstat, trust = None, 1.0
         if identity is not None and self.passports is not None:
             check = self.passports.verify(identity, orig=call.caller, dest=call.callee, at=call.ts)
-            verstat = "TN-Validation-Passed" if check.valid else "TN-Validation-Failed"
             if check.valid:
+                verstat = "TN-Validation-Passed"
                 trust = self._trust.get(check.attestation or "C", 1.0)
                 signals.append(Signal("STIR_VALID", 0.0, (("attest", check.attestation or ""),)))
+            elif check.reason in UNVERIFIABLE:
+                # Not evidence of fraud: a signer whose certificate is not provisioned yet.
+                verstat = "No-TN-Validation"
+                signals.append(Signal("STIR_INVALID", 0.3, (("why", check.reason),)))
             else:
+                verstat = "TN-Validation-Failed"
                 signals.append(Signal("STIR_INVALID", 0.9, (("why", check.reason),)))
         elif identity is None and self.passports is not None:
             verstat = "No-TN-Validation"

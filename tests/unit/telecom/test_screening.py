@@ -194,3 +194,12 @@ def test_contacts_learnt_from_spoofable_ingress_do_not_excuse_a_spoof() -> None:
     assert (
         screener.screen(call("+77011234567", callee="+77051234567")).decision.action is Action.BLOCK
     )
+
+
+def test_a_passport_from_an_unprovisioned_certificate_is_not_a_block() -> None:
+    result = PassportResult(False, None, "unknown certificate")
+    verdict = CallScreener(passports=StubPassports(result)).screen(
+        call(ingress=Ingress.DOMESTIC), identity="x.y.z"
+    )
+    assert verdict.verstat == "No-TN-Validation"
+    assert verdict.decision.action is Action.ALLOW
