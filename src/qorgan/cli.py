@@ -152,6 +152,38 @@ def _story(out: Path) -> str:
     )
 
 
+@app.command()
+def sip(
+    host: Annotated[str, typer.Option(help="Address to listen on, UDP and TCP.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port, the same for UDP and TCP.")] = 5060,
+    roaming: Annotated[Path | None, typer.Option(help="Roaming feed: who is abroad.")] = None,
+) -> None:
+    """A SIP screening redirect server: 302 lets a call on, 603 or 608 blocks it.
+
+    One decision line per INVITE goes to stdout; diagnostics go to stderr.
+    """
+    import logging
+    from contextlib import suppress
+    from typing import cast
+
+    from qorgan.core.readers import read_all
+    from qorgan.core.records import RoamingRecord
+    from qorgan.sipfront import DecisionLog, SipSettings, run
+    from qorgan.telecom.roaming import RoamingIndex
+    from qorgan.telecom.screening import CallScreener
+
+    settings = SipSettings(host=host, port=port)
+    index = None
+    if roaming is not None:
+        records, stats = read_all(roaming, "roaming")
+        index = RoamingIndex(cast(list[RoamingRecord], records))
+        console.print(f"sip: roaming read {stats.rows:,}, rejected {stats.rejected:,}")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    with suppress(KeyboardInterrupt):
+        run(settings, CallScreener(roaming=index), decisions=DecisionLog(sys.stdout))
+    console.print(f"sip: stopped listening on {host}:{port}")
+
+
 def main() -> None:
     """Entry point: maps Qorgan errors to exit codes in one place."""
     try:

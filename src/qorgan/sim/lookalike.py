@@ -6,8 +6,8 @@ word (``kaspi-bonus.kz``, ``halyk-qaytaru.com``), the genuine domain inside a lo
 (``kaspi.kz-pay.top``, ``egov.kz.portal-login.online``) or the brand under a cheap TLD. A .kz
 name needs a local registrant, so most look-alikes sit under gTLDs.
 
-``BRANDS`` (the brands and their genuine domains) belongs to ``sim`` for now; detectors may
-read it, and a later change may move it to ``core``.
+``Brand``, ``BRANDS`` and ``GENUINE_DOMAINS`` live in :mod:`qorgan.core.brands` (detectors read
+them too) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,79 +16,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qorgan.core.brands import BRANDS, GENUINE_DOMAINS, Brand
 from qorgan.core.errors import InvalidInput
+
+__all__ = [
+    "BRANDS",
+    "GENUINE_DOMAINS",
+    "Brand",
+    "LookalikeDomain",
+    "LookalikeParams",
+    "Mix",
+    "lookalike_domains",
+]
 
 Mix = tuple[tuple[str, float], ...]
 """Named weights: ``(("a", 0.7), ("b", 0.3))``; they need not sum to one."""
 
-
-@dataclass(frozen=True, slots=True)
-class Brand:
-    """A brand that fraudsters impersonate.
-
-    Attributes:
-        key: stable slug, e.g. ``kaspi``.
-        name: display name as people write it, e.g. ``Kaspi``.
-        domain: the genuine registrable domain, e.g. ``kaspi.kz``.
-        category: ``bank``, ``marketplace``, ``government``, ``delivery`` or ``telecom``.
-    """
-
-    key: str
-    name: str
-    domain: str
-    category: str
-
-    @property
-    def label(self) -> str:
-        """The part a typosquatter changes: ``kgd`` of ``kgd.gov.kz``, ``kaspi`` of ``kaspi.kz``."""
-        return self.domain.split(".", 1)[0]
-
-    @property
-    def suffix(self) -> str:
-        """What follows the label: ``gov.kz`` or ``kz``."""
-        return self.domain.split(".", 1)[1]
-
-
-BRANDS: tuple[Brand, ...] = (
-    # Banks (kaspi.kz is also the Kaspi marketplace, "Kaspi Магазин").
-    Brand("kaspi", "Kaspi", "kaspi.kz", "bank"),
-    Brand("halyk", "Halyk", "halykbank.kz", "bank"),
-    Brand("homebank", "Homebank", "homebank.kz", "bank"),
-    Brand("bcc", "BCC", "bcc.kz", "bank"),
-    Brand("forte", "ForteBank", "forte.kz", "bank"),
-    Brand("jusan", "Jusan", "jusan.kz", "bank"),
-    Brand("freedom", "Freedom Bank", "freedombank.kz", "bank"),
-    Brand("bereke", "Bereke Bank", "berekebank.kz", "bank"),
-    Brand("eurasian", "Eurasian Bank", "eubank.kz", "bank"),
-    Brand("homecredit", "Home Credit", "homecredit.kz", "bank"),
-    Brand("otbasy", "Otbasy Bank", "otbasybank.kz", "bank"),
-    Brand("nationalbank", "Национальный Банк", "nationalbank.kz", "government"),
-    # Marketplaces and classifieds.
-    Brand("olx", "OLX", "olx.kz", "marketplace"),
-    Brand("kolesa", "Kolesa", "kolesa.kz", "marketplace"),
-    Brand("krisha", "Krisha", "krisha.kz", "marketplace"),
-    Brand("wildberries", "Wildberries", "wildberries.kz", "marketplace"),
-    Brand("ozon", "Ozon", "ozon.kz", "marketplace"),
-    Brand("satu", "Satu", "satu.kz", "marketplace"),
-    # Government.
-    Brand("egov", "eGov", "egov.kz", "government"),
-    Brand("govkz", "gov.kz", "gov.kz", "government"),
-    Brand("kgd", "КГД", "kgd.gov.kz", "government"),
-    Brand("police", "Полиция", "police.kz", "government"),
-    Brand("enpf", "ЕНПФ", "enpf.kz", "government"),
-    Brand("afm", "АФМ", "afm.gov.kz", "government"),
-    # Delivery.
-    Brand("kazpost", "Kazpost", "kazpost.kz", "delivery"),
-    Brand("post", "Казпочта", "post.kz", "delivery"),
-    Brand("cdek", "CDEK", "cdek.kz", "delivery"),
-    # Telecom operators.
-    Brand("kcell", "Kcell", "kcell.kz", "telecom"),
-    Brand("beeline", "Beeline", "beeline.kz", "telecom"),
-    Brand("tele2", "Tele2", "tele2.kz", "telecom"),
-)
-
-GENUINE_DOMAINS: frozenset[str] = frozenset(b.domain for b in BRANDS)
-"""Every genuine domain in ``BRANDS``, for membership tests."""
 
 _KEYBOARD = {
     "q": "wa", "w": "qes", "e": "wrd", "r": "etf", "t": "ryg", "y": "tuh", "u": "yij",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qorgan.core.brands import BRANDS
+
 SMS_KINDS = ("personal", "bank_notice", "smishing_bank", "smishing_link", "spam")
 
 
@@ -19,7 +21,7 @@ class AlphaSender:
 
     Attributes:
         sender_id: as it appears in the ``sender`` column.
-        brand: the ``lookalike.Brand.key`` it belongs to or imitates.
+        brand: the ``core.brands.Brand.key`` it belongs to or imitates.
         genuine: registered by the brand (True) or a fraudster's spoof (False).
     """
 
@@ -29,19 +31,7 @@ class AlphaSender:
 
 
 ALPHA_SENDERS: tuple[AlphaSender, ...] = (
-    AlphaSender("KASPI.KZ", "kaspi", True),
-    AlphaSender("Halyk", "halyk", True),
-    AlphaSender("Homebank", "homebank", True),
-    AlphaSender("BCC.KZ", "bcc", True),
-    AlphaSender("ForteBank", "forte", True),
-    AlphaSender("Jusan", "jusan", True),
-    AlphaSender("FreedomBank", "freedom", True),
-    AlphaSender("BerekeBank", "bereke", True),
-    AlphaSender("HomeCredit", "homecredit", True),
-    AlphaSender("egov", "egov", True),
-    AlphaSender("KazPost", "kazpost", True),
-    AlphaSender("Kcell", "kcell", True),
-    AlphaSender("Beeline", "beeline", True),
+    *(AlphaSender(sender, brand.key, True) for brand in BRANDS for sender in brand.senders),
     AlphaSender("KASPl", "kaspi", False),
     AlphaSender("KASPI BANK", "kaspi", False),
     AlphaSender("Kaspi-KZ", "kaspi", False),
@@ -52,7 +42,8 @@ ALPHA_SENDERS: tuple[AlphaSender, ...] = (
     AlphaSender("EGOV-KZ", "egov", False),
     AlphaSender("KAZP0ST", "kazpost", False),
 )
-"""Genuine sender ids of banks and services, then the spoofs fraudsters register."""
+"""Genuine sender ids of banks and services (registered in :mod:`qorgan.core.brands`), then
+the spoofs fraudsters register."""
 
 SMS: dict[str, dict[str, tuple[str, ...]]] = {
     "personal": {
