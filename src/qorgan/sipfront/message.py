@@ -114,6 +114,8 @@ def parse_request(data: bytes, *, stream: bool = False) -> SipRequest:
             raise MalformedSip(f"missing {_spell(name)} header field")
         if len(values) > 1:
             raise MalformedSip(f"{_spell(name)} header field appears {len(values)} times")
+    if not headers["call-id"][0]:
+        raise MalformedSip("empty Call-ID")
     vias = headers.get("via")
     if not vias:
         raise MalformedSip("missing Via header field")
@@ -121,7 +123,7 @@ def parse_request(data: bytes, *, stream: bool = False) -> SipRequest:
         raise MalformedSip(f"top Via is not SIP/2.0/<transport>: {vias[0][:40]!r}")
     cseq = headers["cseq"][0]
     number, _, cseq_method = cseq.partition(" ")
-    if not (number.isdigit() and len(number) <= 10 and int(number) < 2**31):
+    if not (number.isascii() and number.isdigit() and len(number) <= 10 and int(number) < 2**31):
         raise MalformedSip(f"CSeq number is not a 31-bit integer: {cseq!r}")
     if cseq_method.strip() != method:
         raise MalformedSip(f"CSeq method {cseq_method.strip()!r} is not the request's {method!r}")
@@ -284,7 +286,7 @@ def _checked_body(headers: dict[str, list[str]], body: bytes, stream: bool) -> b
         return body
     if len(lengths) > 1:
         raise MalformedSip("Content-Length appears more than once")
-    if not lengths[0].isdigit():
+    if not (lengths[0].isascii() and lengths[0].isdigit()):
         raise MalformedSip(f"Content-Length is not a number: {lengths[0][:20]!r}")
     length = int(lengths[0])
     if len(body) < length:

@@ -7,9 +7,10 @@ Answers (``docs/sip-front.md`` has them with examples):
   rides on ``P-Asserted-Identity: <tel:CALLER;verstat=...>`` (ATIS-1000074 places ``verstat``
   on the calling number) for the switch to copy into the onward INVITE. A flagged call also
   carries ``X-Qorgan-Flag: REASON,...``.
-- INVITE, blocked: ``603 Decline`` with ``Reason: SIP;cause=603;text="CODE"`` (the ATIS
-  "603+" network block) when the strongest reason is a rule about the signalling itself
-  (:data:`NETWORK_RULES`: a spoofed, unallocated or withheld CLI, a failed PASSporT);
+- INVITE, blocked: ``603 Decline`` with ``Reason: SIP;cause=603;text="CODE"`` (RFC 3326; the
+  "603+" network block of US call-blocking practice) when the strongest reason is a rule
+  about the signalling itself (:data:`NETWORK_RULES`: a spoofed, unallocated or withheld CLI,
+  a failed PASSporT);
   otherwise (the registry, behavioural analytics) ``608 Rejected`` with the same ``Reason``
   and ``Call-Info: <jwscard_url>;purpose=jwscard`` (RFC 8688) so the caller can seek redress.
 - Emergency callees (``112``, ``101``-``104``, ``urn:service:sos``): ``302`` unscreened.

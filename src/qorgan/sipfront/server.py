@@ -125,14 +125,7 @@ class SipServer:
     flusher: asyncio.Task[None] | None = None
 
     async def close(self) -> None:
-        """Stop listening, close every open connection, write the decision lines waiting."""
-        if self.flusher is not None:
-            self.flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.flusher
-            self.flusher = None
-        if isinstance(self.redirector.decisions, DecisionLog):
-            self.redirector.decisions.flush()
+        """Stop listening, close every open connection, then write the decision lines waiting."""
         if self.udp is not None:
             asyncio.get_running_loop().remove_reader(self.udp)
             self.udp.close()
@@ -144,6 +137,13 @@ class SipServer:
             await self.tcp.wait_closed()
         for _ in range(3):  # let the transports' close callbacks run
             await asyncio.sleep(0)
+        if self.flusher is not None:
+            self.flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.flusher
+            self.flusher = None
+        if isinstance(self.redirector.decisions, DecisionLog):
+            self.redirector.decisions.flush()
 
 
 async def start_server(
@@ -240,8 +240,8 @@ async def _serve_forever(
 class BackgroundServer:
     """The SIP front on its own thread and loop, for tests and benchmarks.
 
-    >>> with BackgroundServer(SipSettings(port=0), CallScreener()) as front:  # doctest: +SKIP
-    ...     send_invite(("127.0.0.1", front.port))
+    Used as ``with BackgroundServer(SipSettings(port=0), screener) as front:``, then send to
+    ``("127.0.0.1", front.port)`` over UDP or TCP; leaving the block stops it.
 
     Args:
         settings: as for :func:`run`; port 0 picks a free port, read from :attr:`port`.

@@ -20,6 +20,7 @@ from qorgan.telecom.roaming import RoamingIndex
 from qorgan.telecom.stir import PassportCheck
 
 EXTERNAL = (Ingress.INTERNATIONAL, Ingress.VOIP)
+PRUNE_EVERY = 100_000  # calls between sweeps of silent callers' windows
 UNVERIFIABLE = frozenset({"unknown certificate", "unsupported form"})
 HARD = frozenset({"CLI_SPOOF_INTL", "CLI_SPOOF_VOIP", "CLI_BLOCKED", "STIR_INVALID"})
 
@@ -227,6 +228,7 @@ class CallScreener:
         self.mass = MassDialling(self.config)
         self.acquaintances = Acquaintances()
         self._state: dict[str, CallerWindow] = {}
+        self._seen = 0
         self._trust = dict(self.config.attestation_trust)
 
     def screen(self, call: CallRecord, identity: str | None = None) -> CallVerdict:
@@ -243,6 +245,9 @@ class CallScreener:
             state, found = self.mass.step(self._state.get(key) or self.mass.init(), call)
             self._state[key] = state
             signals += found
+            self._seen += 1
+            if self._seen % PRUNE_EVERY == 0:
+                self._prune(call.ts.timestamp() - self.config.mass_window_s)
         verstat, trust = None, 1.0
         if identity is not None and self.passports is not None:
             check = self.passports.verify(identity, orig=call.caller, dest=call.callee, at=call.ts)
@@ -268,6 +273,13 @@ class CallScreener:
         else:
             action = Action.ALLOW
         return CallVerdict(Decision(call.call_id, action, score, tuple(signals)), verstat)
+
+    def _prune(self, before: float) -> None:
+        """Forget callers silent for a whole window, so a long-running screener stays small."""
+        for key in [
+            k for k, w in self._state.items() if not w.attempts or w.attempts[-1][0] < before
+        ]:
+            del self._state[key]
 
     def screen_all(self, calls: Iterable[CallRecord]) -> Iterator[Decision]:
         """Decisions for calls replayed in the order given (feeds are in time order)."""
