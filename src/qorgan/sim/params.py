@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from qorgan.sim.chain import ChainParams
+from qorgan.sim.lookalike import LookalikeParams
 from qorgan.sim.texts import TextParams
 
 
@@ -329,6 +330,7 @@ class WorldParams:
     droppers: DropperParams = field(default_factory=DropperParams)
     smishing: SmishingParams = field(default_factory=SmishingParams)
     texts: TextParams = field(default_factory=TextParams)
+    lookalike: LookalikeParams = field(default_factory=LookalikeParams)
     chain: ChainParams = field(default_factory=ChainParams)
 
     @classmethod
@@ -450,5 +452,6 @@ class WorldParams:
             ),
             smishing=replace(base.smishing, per_100k=550.0, from_simbox_share=0.3),
             texts=TextParams.shifted(),
+            lookalike=LookalikeParams.shifted(),
             chain=ChainParams.shifted(),
         )

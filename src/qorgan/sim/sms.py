@@ -25,7 +25,7 @@ from qorgan.sim.lookalike import GENUINE_DOMAINS
 from qorgan.sim.params import WorldParams
 from qorgan.sim.population import Population
 from qorgan.sim.simbox import Boxes
-from qorgan.sim.texts import ALPHA_SENDERS, SmsContext, sms_text
+from qorgan.sim.texts import ALPHA_SENDERS, SmsContext, TextParams, sms_text
 
 LANGS = ("kk", "ru", "en")
 LANG_WEIGHTS = (0.35, 0.55, 0.10)
@@ -46,13 +46,16 @@ class TextPools:
     domains: list[str]  # the look-alike domains this world's fraudsters use
 
     @classmethod
-    def build(cls, rng: np.random.Generator, domains: list[str], size: int = 300) -> TextPools:
+    def build(
+        cls, rng: np.random.Generator, domains: list[str], style: TextParams, size: int = 300
+    ) -> TextPools:
         """Everyday bodies; genuine notices and spam link only to genuine domains."""
         genuine = sorted(GENUINE_DOMAINS)
         pools: dict[str, list[str]] = {}
         for kind in ("personal", "bank_notice", "spam"):
             pools[kind] = [
-                sms_text(rng, kind, _lang(rng), _context(rng, genuine))[0] for _ in range(size)
+                sms_text(rng, kind, _lang(rng), _context(rng, genuine), style)[0]
+                for _ in range(size)
             ]
         return cls(pools["personal"], pools["bank_notice"], pools["spam"], domains)
 
@@ -201,7 +204,7 @@ def _smishing(
     for _ in range(n):
         target = int(pop.msisdn[int(rng.integers(0, pop.size))])
         kind = "smishing_bank" if rng.random() < 0.55 else "smishing_link"
-        text, reqs = sms_text(rng, kind, _lang(rng), _context(rng, pools.domains))
+        text, reqs = sms_text(rng, kind, _lang(rng), _context(rng, pools.domains), params.texts)
         req = json.dumps(
             [{"kind": r.kind, "raw": r.raw, "value": r.value, "valid": r.valid} for r in reqs],
             ensure_ascii=False,

@@ -149,8 +149,8 @@ def simulate(
     )
     sms_out = TableWriter(out / f"sms{ext}", arrow_schema(SMS))
     sms_truth_out = TableWriter(truth / "sms.parquet", sms_gen.TRUTH_SCHEMA)
-    lookalikes = [d.domain for d in lookalike_domains(rng["sms"], 60)]
-    texts_pool = sms_gen.TextPools.build(rng["sms"], lookalikes)
+    lookalikes = [d.domain for d in lookalike_domains(rng["sms"], 60, params.lookalike)]
+    texts_pool = sms_gen.TextPools.build(rng["sms"], lookalikes, params.texts)
     with calls_out, calls_truth_out, sms_out, sms_truth_out:
         for hour in range(cal.hours):
             r = rng["calls"]
