@@ -11,4 +11,8 @@ Modules:
 - ``readers``: feed files (CSV, Parquet, JSONL) to records in batches; ``intake``: one
   file's rows to records, rejects and duplicates; ``rejects``: the rejects output and
   the counts of a read.
+- ``decisions``: ``Action``, ``Signal`` and ``Decision``, what every detector returns.
+- ``ports``: the registry port (``IndicatorLookup``, ``IndicatorSink``) and its in-memory
+  double.
+- ``brands``: Kazakh brands, their genuine domains and registered SMS sender ids.
 """
