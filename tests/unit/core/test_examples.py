@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["msisdn", "iban", "money", "timestamps", "ip", "values"]
+MODULES = ["msisdn", "iban", "money", "timestamps", "ip", "values", "brands"]
 
 
 @pytest.mark.parametrize("name", MODULES)
