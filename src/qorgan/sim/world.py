@@ -210,7 +210,7 @@ def simulate(
     tx_out = TableWriter(out / f"transfers{ext}", arrow_schema(TRANSFERS))
     tx_truth_out = TableWriter(
         truth / "transfers.parquet",
-        transfers_truth(fraud_batch.sorted(), pa.array([""] * len(fraud_batch))).schema,
+        transfers_truth(TransferBatch.concat([]), pa.array([], pa.string())).schema,
     )
     with tx_out, tx_truth_out:
         for hour in range(cal.hours):
