@@ -423,5 +423,11 @@ def transfers_truth(batch: TransferBatch, ids: pa.Array) -> pa.Table:
             "transfer_id": pc.filter(ids, pa.array(mask)),
             "kind": [names[int(k)] for k in batch.kind[mask]],
             "ref": pa.array(batch.ref[mask]),
-        }
+        },
+        schema=TRANSFERS_TRUTH_SCHEMA,
     )
+
+
+TRANSFERS_TRUTH_SCHEMA = pa.schema(
+    [("transfer_id", pa.string()), ("kind", pa.string()), ("ref", pa.int64())]
+)

@@ -31,6 +31,7 @@ from qorgan.core.feeds import (
 )
 from qorgan.sim import sms as sms_gen
 from qorgan.sim.banking import (
+    TRANSFERS_TRUTH_SCHEMA,
     TransferBatch,
     everyday,
     money,
@@ -208,10 +209,7 @@ def simulate(
     in_window = fraud_batch.ts < cal.end_ms
     row_id = np.full(len(fraud_batch), "", dtype=object)
     tx_out = TableWriter(out / f"transfers{ext}", arrow_schema(TRANSFERS))
-    tx_truth_out = TableWriter(
-        truth / "transfers.parquet",
-        transfers_truth(TransferBatch.concat([]), pa.array([], pa.string())).schema,
-    )
+    tx_truth_out = TableWriter(truth / "transfers.parquet", TRANSFERS_TRUTH_SCHEMA)
     with tx_out, tx_truth_out:
         for hour in range(cal.hours):
             t0 = cal.hour_start_ms(hour)
