@@ -56,6 +56,15 @@ class Decision:
         return tuple(s.code for s in sorted(self.signals, key=lambda s: -s.score))
 
 
+def decide(score: float, hard: bool, block_at: float, flag_at: float) -> Action:
+    """The action for a combined score: a hard rule or ``block_at`` blocks, ``flag_at`` flags."""
+    if hard or score >= block_at:
+        return Action.BLOCK
+    if score >= flag_at:
+        return Action.FLAG
+    return Action.ALLOW
+
+
 def combine(signals: Iterable[Signal]) -> float:
     """Noisy-OR of the signals' scores: independent evidence adds up, never past 1."""
     keep = 1.0

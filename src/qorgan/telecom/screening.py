@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from qorgan.core.decisions import Action, Decision, Signal, combine
+from qorgan.core.decisions import Decision, Signal, combine, decide
 from qorgan.core.ports import IndicatorKind, IndicatorLookup, IndicatorStatus, InMemoryIndicators
 from qorgan.core.records import CallRecord, Ingress
 from qorgan.telecom.numbering import NumberClass, classify, is_kazakh
@@ -266,12 +266,7 @@ class CallScreener:
             verstat = "No-TN-Validation"
         score = round(combine(signals) * trust, 6)
         hard = any(s.code in HARD and s.score >= 0.9 for s in signals)
-        if hard or score >= self.config.block_score:
-            action = Action.BLOCK
-        elif score >= self.config.flag_score:
-            action = Action.FLAG
-        else:
-            action = Action.ALLOW
+        action = decide(score, hard, self.config.block_score, self.config.flag_score)
         return CallVerdict(Decision(call.call_id, action, score, tuple(signals)), verstat)
 
     def _prune(self, before: float) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qorgan.core.brands import BRANDS, BY_KEY, REGISTERED_SENDERS
-from qorgan.core.decisions import Action, Decision, Signal, combine
+from qorgan.core.decisions import Decision, Signal, combine, decide
 from qorgan.core.ports import IndicatorKind, IndicatorLookup, IndicatorStatus
 from qorgan.core.records import Ingress, SmsRecord
 from qorgan.telecom.links import extract_links, lookalike_of, skeleton
@@ -254,12 +254,7 @@ class SmsScreener:
             signals += text_signal(sms, self.model, self.config)
         score = combine(signals)
         hard = any(s.code in HARD and s.score >= self.config.hard_score for s in signals)
-        if hard or score >= self.config.block_score:
-            action = Action.BLOCK
-        elif score >= self.config.flag_score:
-            action = Action.FLAG
-        else:
-            action = Action.ALLOW
+        action = decide(score, hard, self.config.block_score, self.config.flag_score)
         return Decision(sms.sms_id, action, score, tuple(signals))
 
     def screen_all(self, messages: Iterable[SmsRecord]) -> Iterator[Decision]:
