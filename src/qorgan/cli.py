@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,6 +23,9 @@ from qorgan.core.errors import (
     QorganError,
     Unavailable,
 )
+
+if TYPE_CHECKING:
+    from qorgan.telecom.passport import PassportVerifier
 
 EXIT_CODES: dict[type[QorganError], int] = {
     InvalidInput: 2,
@@ -157,10 +160,18 @@ def sip(
     host: Annotated[str, typer.Option(help="Address to listen on, UDP and TCP.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port, the same for UDP and TCP.")] = 5060,
     roaming: Annotated[Path | None, typer.Option(help="Roaming feed: who is abroad.")] = None,
+    trust: Annotated[
+        Path | None,
+        typer.Option(
+            help="STIR/SHAKEN trust store: a folder with roots/*.pem, intermediates/*.pem and "
+            "certificates.json mapping each x5u URL to a PEM file in the folder."
+        ),
+    ] = None,
 ) -> None:
     """A SIP screening redirect server: 302 lets a call on, 603 or 608 blocks it.
 
-    One decision line per INVITE goes to stdout; diagnostics go to stderr.
+    One decision line per INVITE goes to stdout; diagnostics go to stderr. Without
+    ``--trust`` Identity headers are not verified (no verstat is added).
     """
     import logging
     from contextlib import suppress
@@ -178,10 +189,37 @@ def sip(
         records, stats = read_all(roaming, "roaming")
         index = RoamingIndex(cast(list[RoamingRecord], records))
         console.print(f"sip: roaming read {stats.rows:,}, rejected {stats.rejected:,}")
+    passports = _trust_store(trust) if trust is not None else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    screener = CallScreener(roaming=index, passports=passports)
     with suppress(KeyboardInterrupt):
-        run(settings, CallScreener(roaming=index), decisions=DecisionLog(sys.stdout))
+        run(settings, screener, decisions=DecisionLog(sys.stdout))
     console.print(f"sip: stopped listening on {host}:{port}")
+
+
+def _trust_store(folder: Path) -> PassportVerifier:
+    """A verifier over the trust store laid out in ``folder`` (see ``qorgan sip --help``)."""
+    import json
+
+    from qorgan.telecom.certs import TrustStore
+    from qorgan.telecom.passport import PassportVerifier
+
+    index = folder / "certificates.json"
+    if not folder.is_dir() or not index.is_file():
+        raise InvalidInput(f"{folder}: a trust store needs a certificates.json (x5u -> PEM file)")
+    try:
+        certificates = {url: folder / name for url, name in json.loads(index.read_text()).items()}
+    except (ValueError, AttributeError) as error:
+        raise InvalidInput(
+            f"{index}: not a JSON object of x5u URL -> file name: {error}"
+        ) from error
+    store = TrustStore(
+        roots=sorted((folder / "roots").glob("*.pem")),
+        intermediates=sorted((folder / "intermediates").glob("*.pem")),
+        certificates=certificates,
+    )
+    console.print(f"sip: STIR/SHAKEN trust store with {len(certificates)} certificate(s)")
+    return PassportVerifier(store)
 
 
 def main() -> None:
