@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from qorgan.core.decisions import Decision, Signal, combine, decide
+from qorgan.core.decisions import Action, Decision, Signal, combine, decide
 from qorgan.core.ports import IndicatorKind, IndicatorLookup, IndicatorStatus, InMemoryIndicators
 from qorgan.core.records import CallRecord, Ingress
 from qorgan.telecom.numbering import NumberClass, classify, is_kazakh
@@ -264,6 +264,8 @@ class CallScreener:
                 signals.append(Signal("STIR_INVALID", 0.9, (("why", check.reason),)))
         elif identity is None and self.passports is not None:
             verstat = "No-TN-Validation"
+        if not signals:  # most calls: nothing to combine
+            return CallVerdict(Decision(call.call_id, Action.ALLOW, 0.0), verstat)
         score = round(combine(signals) * trust, 6)
         hard = any(s.code in HARD and s.score >= 0.9 for s in signals)
         action = decide(score, hard, self.config.block_score, self.config.flag_score)
