@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
 from numpy.typing import NDArray
 
 from qorgan.sim.banking import (
     CASH,
+    CHANNEL_CODES,
     CRYPTO_BASE,
     EXCHANGES,
     Accounts,
@@ -33,7 +33,7 @@ from qorgan.sim.banking import (
     person_device,
     person_ip,
 )
-from qorgan.sim.clock import DAY_MS, HOUR_MS, Calendar
+from qorgan.sim.clock import DAY_MS, Calendar
 from qorgan.sim.fraudcalls import Channel, Victims
 from qorgan.sim.geo import BANKS
 from qorgan.sim.params import BankingParams, DropperParams
@@ -83,15 +83,12 @@ class Ledger:
         ints = [
             np.asarray(c, dtype=np.int64)
             if i != 4
-            else np.asarray([_CHANNEL[x] for x in c], dtype=np.int64)
+            else np.asarray([CHANNEL_CODES[x] for x in c], dtype=np.int64)
             for i, c in enumerate(cols)
         ]
         ts, src, dst, amount, channel, device, ip, kind, ref = ints
         rows = np.arange(len(self.rows), dtype=np.int64)
         return TransferBatch(ts, src, dst, amount, channel, device, ip, kind, ref, rows)
-
-
-_CHANNEL = {"app": 0, "web": 1, "card": 2, "atm": 3, "branch": 4, "p2p_crypto": 5}
 
 
 @dataclass(frozen=True)
@@ -367,56 +364,3 @@ def _forward(
         for victim, amount in _take(queue, b - a):
             arrive(t, payee, victim, amount, row, account)
         t += int(rng.integers(1, 6)) * MINUTE_MS
-
-
-def reports_and_holdings(
-    fraud: FraudWorld, params: DropperParams, cal: Calendar, rng: np.random.Generator
-) -> tuple[list[tuple[int, int, int, str, list[int]]], list[tuple[int, int, int, int]]]:
-    """Who reports and when, and where each reporter's money sits at that moment.
-
-    Returns ``reports`` as (report serial, victim, ts, fraud type, ledger rows) and
-    ``holdings`` as (report serial, account or CASH/CRYPTO code, amount in tiyn, as-of ts).
-    """
-    ts_of = [r[0] for r in fraud.ledger.rows]
-    by_victim: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-    for row, victim, amount, src, dst in fraud.ledger.moves:
-        by_victim[victim].append((ts_of[row], amount, src, dst))
-    reports: list[tuple[int, int, int, str, list[int]]] = []
-    holdings: list[tuple[int, int, int, int]] = []
-    for victim in sorted(fraud.victim_rows):
-        rows = [r for r in fraud.victim_rows[victim] if ts_of[r] < cal.end_ms]
-        if not rows or rng.random() >= params.report_rate:
-            continue
-        when = max(ts_of[r] for r in rows) + int(
-            rng.lognormal(np.log(params.report_delay_median_h), 1.0) * HOUR_MS
-        )
-        if when >= cal.end_ms:
-            continue
-        reports.append((0, victim, when, fraud.victim_type[victim], rows))
-    # Reports are numbered in the order they were filed.
-    filed = sorted(reports, key=lambda r: (r[2], r[1]))
-    reports = [(i + 1, r[1], r[2], r[3], r[4]) for i, r in enumerate(filed)]
-    for serial, victim, when, _, _ in reports:
-        place: dict[int, int] = defaultdict(int)
-        for ts, amount, src, dst in by_victim[victim]:
-            if ts <= when:
-                place[dst] += amount
-                place[src] -= amount
-        own = fraud.victim_account[victim]
-        for where in sorted(place):
-            if where != own and place[where] > 0:
-                holdings.append((serial, where, place[where], when))
-    return reports, holdings
-
-
-def dropper_table(who: dict[int, tuple[int, int, bool]], acc: Accounts) -> pa.Table:
-    """Truth: every dropper account, its ring, its layer and whether it was opened for it."""
-    accounts = np.asarray(sorted(who), dtype=np.int64)
-    return pa.table(
-        {
-            "account": acc.ibans(accounts),
-            "ring": [who[a][0] for a in accounts.tolist()],
-            "layer": [who[a][1] for a in accounts.tolist()],
-            "fresh": [who[a][2] for a in accounts.tolist()],
-        }
-    )

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
-import pyarrow as pa
 from numpy.typing import NDArray
 
 from qorgan.sim.batch import CallBatch, CallKind
@@ -139,16 +138,3 @@ def spoofed_calls(
             )
         )
     return CallBatch.concat(parts)
-
-
-def victims_table(victims: Victims, pop: Population) -> pa.Table:
-    """Truth: every turned victim, how they were reached and when."""
-    sub = np.asarray(victims.subscriber, dtype=np.int64)
-    return pa.table(
-        {
-            "victim": np.arange(1, len(victims) + 1, dtype=np.int64),
-            "msisdn": [f"+{d}" for d in pop.msisdn[sub]] if len(sub) else pa.array([], pa.string()),
-            "turned_at": pa.array(victims.ts_ms, pa.timestamp("ms", tz="UTC")),
-            "channel": [Channel(c).name.lower() for c in victims.channel],
-        }
-    )

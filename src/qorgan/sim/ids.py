@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 I64 = NDArray[np.int64]
@@ -109,14 +107,6 @@ def imei_digits(index: I64, salt: int) -> I64:
     tac = _TACS[(index * 31 + salt) % len(_TACS)]
     body = tac * 10**6 + _affine(index, 10**6, salt)
     return body * 10 + luhn_check_digit(body)
-
-
-def digits_to_text(values: I64, prefix: str = "") -> pa.Array:
-    """Integer digits as an Arrow string array, optionally prefixed (``+`` for E.164)."""
-    text = pc.cast(pa.array(values, type=pa.int64()), pa.string())
-    if not prefix:
-        return text
-    return pc.binary_join_element_wise(prefix, text, "")
 
 
 def kz_iban(bank_code: str, account_number: int) -> str:

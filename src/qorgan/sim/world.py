@@ -30,29 +30,23 @@ from qorgan.core.feeds import (
     arrow_schema,
 )
 from qorgan.sim import sms as sms_gen
-from qorgan.sim.banking import (
-    TRANSFERS_TRUTH_SCHEMA,
-    TransferBatch,
-    everyday,
-    money,
-    open_accounts,
-    transfers_table,
-    transfers_truth,
-)
+from qorgan.sim.banking import TransferBatch, everyday, open_accounts
 from qorgan.sim.batch import CallBatch, calls_table, calls_truth, record_ids
 from qorgan.sim.calls import ordinary_calls, plan_trips
 from qorgan.sim.chain import generate_chain
 from qorgan.sim.clock import HOUR_MS, Calendar
-from qorgan.sim.droppers import build_rings, dropper_table, reports_and_holdings, run_fraud
+from qorgan.sim.droppers import build_rings, run_fraud
 from qorgan.sim.fraudcalls import Victims, spoofed_calls
 from qorgan.sim.lines import Role, line_calls, plan_lines
 from qorgan.sim.lookalike import lookalike_domains
 from qorgan.sim.outputs import (
     add_non_call_victims,
     cashouts,
+    dropper_table,
     flows_table,
     holdings_table,
     jsonable,
+    reports_and_holdings,
     reports_table,
     requisite_pool,
     victims_truth,
@@ -61,6 +55,12 @@ from qorgan.sim.params import SCALES, WorldParams
 from qorgan.sim.population import build_population
 from qorgan.sim.simbox import box_calls, plan_boxes
 from qorgan.sim.texts import generate_texts, texts_table, texts_truth_table
+from qorgan.sim.transfers import (
+    TRANSFERS_TRUTH_SCHEMA,
+    money,
+    transfers_table,
+    transfers_truth,
+)
 from qorgan.sim.writer import TableWriter, write_table
 
 Progress = Callable[[str, int, int], None]
