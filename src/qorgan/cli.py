@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qorgan.commands import screen
+from qorgan.commands import screen, train
 from qorgan.core.errors import (
     Conflict,
     InvalidInput,
@@ -41,6 +41,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(screen.app, name="screen")
+app.add_typer(train.app, name="train")
 console = Console(stderr=True)
 
 
