@@ -2,8 +2,8 @@
 
 Order of work: the people, cells, trips, heavy lines and SIM-boxes are planned; each hour
 of calls and SMS is generated, sorted, numbered and appended to the feeds (so a national
-day never sits in memory); the victims the calls turned then drive the banking side, day by
-day; the crypto cash-outs feed the chain; texts close the run. Every component draws from
+day never sits in memory); the victims the calls turned then drive the banking side, again
+hour by hour; the crypto cash-outs feed the chain; texts close the run. Every component draws from
 its own child of the seed, so adding a component never shifts another's numbers.
 """
 
