@@ -38,7 +38,7 @@ def evaluate(world: Path) -> list[dict[str, object]]:
         writer.write(screener.screen_all(c for c in calls if isinstance(c, CallRecord)))
     db = duckdb.connect()
     db.execute(
-        f"""create view j as select d.call_id, d.action, d.reasons, c.caller, c.ingress,
+        f"""create view j as select d.call_id, d.action, d.reasons, c.caller, c.ingress, c.ts,
                    coalesce(t.kind, 'ordinary') as kind, coalesce(t.fraud, false) as fraud
             from '{out}' d join '{world}/calls.parquet' c using (call_id)
             left join '{world}/truth/calls.parquet' t using (call_id)"""
@@ -61,6 +61,11 @@ def evaluate(world: Path) -> list[dict[str, object]]:
         """select count(*), count(*) filter (where action = 'block') from j
            where caller like '+79%' and kind = 'foreign_relative'"""
     )
+    (roamer_spoofs,) = one(
+        f"""select count(*) from j where kind in {SPOOF} and ingress = 'international'
+           and exists (select 1 from '{world}/roaming.parquet' r where r.msisdn = j.caller
+                       and j.ts >= r.since and (r."until" is null or j.ts < r."until"))"""
+    )
     blocks, true_blocks = one(
         "select count(*), count(*) filter (where fraud) from j where action = 'block'"
     )
@@ -70,6 +75,8 @@ def evaluate(world: Path) -> list[dict[str, object]]:
             "spoofed_calls": spoofed,
             "spoof_recall_block": round(int(blocked) / max(1, int(spoofed)), 4),
             "spoof_recall_block_or_flag": round(int(caught) / max(1, int(spoofed)), 4),
+            # Spoofs of a subscriber who really is abroad: no contracted feed tells them apart.
+            "spoofs_of_roamers_intl": roamer_spoofs,
             "roamer_calls": roamers,
             "roamer_false_block_rate": round(int(roamer_blocks) / max(1, int(roamers)), 5),
             "russian_calls": russians,

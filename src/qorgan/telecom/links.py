@@ -54,6 +54,16 @@ _GLYPHS = str.maketrans(
 )
 
 
+SHORTENERS = frozenset(
+    {
+        "bit.ly", "tinyurl.com", "clck.ru", "goo.su", "cutt.ly", "is.gd", "v.gd", "rb.gy",
+        "ow.ly", "t.ly", "tiny.cc", "shorturl.at", "u.to", "vk.cc", "qps.ru", "s.id",
+        "rebrand.ly", "bl.ink", "t.co", "lnkd.in", "surl.li", "urlr.me",
+    }
+)  # fmt: skip
+"""Public URL shorteners (registered domains): a link through one hides where it leads."""
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """One link found in a text.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 REASONS: dict[str, str] = {
     "CLI_SPOOF_INTL": "international ingress presents a Kazakh number whose owner is not roaming",
-    "CLI_SPOOF_VOIP": "VoIP ingress presents a Kazakh mobile number whose owner is not roaming",
+    "CLI_SPOOF_VOIP": "VoIP ingress presents a Kazakh mobile number (roaming or not)",
     "CLI_UNALLOCATED": "the presented number belongs to no allocated range of its numbering plan",
     "CLI_WITHHELD_INTL": "the caller's number is withheld on international or VoIP ingress",
     "CLI_BLOCKED": "the presented number is blocked or confirmed in the shared registry",
@@ -18,6 +18,9 @@ REASONS: dict[str, str] = {
     "SMS_BANK_IMPERSONATION": "a numeric or foreign sender writes as a bank",
     "SMS_LOOKALIKE_LINK": "the message links to a look-alike of a Kazakh brand's domain",
     "SMS_BLOCKED_LINK": "the message links to a domain or URL blocked in the registry",
+    "SMS_SHORT_LINK": "the message links through a public URL shortener (weak on its own)",
+    "SMS_SENDER_BLOCKED": "the sender's number or SIM is blocked or confirmed in the registry",
+    "SMS_SENDER_SUSPECTED": "the sender's number or SIM is suspected in the registry",
     "SMS_FRAUD_TEXT": "the text reads like fraud or phishing (text model)",
 }
 

@@ -55,7 +55,8 @@ class CallVerdict:
 
 
 def spoofed_cli(call: CallRecord, roaming: RoamingIndex, acquainted: bool = False) -> list[Signal]:
-    """A Kazakh CLI arriving from abroad (or VoIP) is spoofed unless its owner is roaming.
+    """A Kazakh CLI arriving from abroad is spoofed unless its owner is roaming; on VoIP
+    ingress it is spoofed whether or not the owner is roaming.
 
     ``acquainted``: caller and callee have talked before over trusted (domestic) routes. A
     fraudster presenting a stranger's number almost never picks the victim's own contact,
@@ -65,9 +66,18 @@ def spoofed_cli(call: CallRecord, roaming: RoamingIndex, acquainted: bool = Fals
     if call.ingress not in EXTERNAL or call.caller is None:
         return []
     number = classify(call.caller)
-    if not is_kazakh(number) or roaming.abroad(call.caller, call.ts):
+    if not is_kazakh(number):
         return []
-    evidence = (("caller", call.caller), ("ingress", call.ingress.value), ("roaming", "no"))
+    # Roaming excuses international ingress only: a roamer's calls come home over the
+    # roaming interconnect, never through a VoIP carrier's trunk.
+    abroad = roaming.abroad(call.caller, call.ts)
+    if abroad and call.ingress is Ingress.INTERNATIONAL:
+        return []
+    evidence = (
+        ("caller", call.caller),
+        ("ingress", call.ingress.value),
+        ("roaming", "yes" if abroad else "no"),
+    )
     if acquainted:
         return [Signal("CLI_SPOOF_INTL", 0.6, (*evidence, ("acquainted", "yes")))]
     if call.ingress is Ingress.INTERNATIONAL:

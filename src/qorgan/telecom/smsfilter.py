@@ -10,6 +10,9 @@ Each rule is a small pure function of the message returning ``Signal``s with evi
   ``SMS_BANK_IMPERSONATION``;
 - links to look-alikes of brand domains are ``SMS_LOOKALIKE_LINK``, links in the registry
   ``SMS_BLOCKED_LINK`` (:mod:`qorgan.telecom.links`);
+- a link through a public URL shortener hides where it leads: ``SMS_SHORT_LINK``, weak on
+  its own (it flags only together with another signal);
+- a sender number or SIM in the registry is ``SMS_SENDER_BLOCKED`` (or ``_SUSPECTED``);
 - a text model (:mod:`qorgan.telecom.textmodel`), when given, adds ``SMS_FRAUD_TEXT``.
 """
 
@@ -25,10 +28,13 @@ from qorgan.core.brands import BRANDS, BY_KEY, REGISTERED_SENDERS
 from qorgan.core.decisions import Decision, Signal, combine, decide
 from qorgan.core.ports import IndicatorKind, IndicatorLookup, IndicatorStatus
 from qorgan.core.records import Ingress, SmsRecord
-from qorgan.telecom.links import extract_links, lookalike_of, skeleton
+from qorgan.telecom.links import SHORTENERS, extract_links, lookalike_of, skeleton
 from qorgan.telecom.textmodel import TextModel, fold
 
-HARD = frozenset({"SMS_SENDER_SPOOF", "SMS_LOOKALIKE_LINK", "SMS_BLOCKED_LINK"})
+HARD = frozenset(
+    {"SMS_SENDER_SPOOF", "SMS_LOOKALIKE_LINK", "SMS_BLOCKED_LINK", "SMS_SENDER_BLOCKED"}
+)
+SHORT_LINK_SCORE = 0.3  # below every flag threshold: a shortener alone is not fraud
 _SEPARATORS = re.compile(r"[\W_]+")
 _DECORATION = re.compile(r"^kz|(?:bank)?(?:kz)?$")  # KZ-Kaspi, KaspiBank, Kaspi.KZ
 
@@ -184,12 +190,37 @@ def bank_impersonation(sms: SmsRecord) -> list[Signal]:
     return [Signal("SMS_BANK_IMPERSONATION", 0.9 if cue == "header" else 0.85, evidence)]
 
 
+def sender_hits(sms: SmsRecord, indicators: IndicatorLookup | None) -> list[Signal]:
+    """The sender's number or SIM known to the shared registry."""
+    if indicators is None:
+        return []
+    lookups = [(IndicatorKind.IMSI, sms.imsi)] if sms.imsi else []
+    if not is_alphanumeric(sms.sender):
+        lookups.insert(0, (IndicatorKind.MSISDN, sms.sender))
+    for kind, value in lookups:
+        hit = indicators.lookup(kind, value)
+        if hit is None or hit.status is IndicatorStatus.CLEARED:
+            continue
+        hard = hit.status in (IndicatorStatus.BLOCKED, IndicatorStatus.CONFIRMED)
+        evidence = ((kind.value, value), ("status", hit.status.value),
+                    ("sources", ",".join(hit.sources)))  # fmt: skip
+        if hard:
+            return [Signal("SMS_SENDER_BLOCKED", 0.97, evidence)]
+        return [Signal("SMS_SENDER_SUSPECTED", min(0.8, hit.confidence), evidence)]
+    return []
+
+
 def link_signals(sms: SmsRecord, indicators: IndicatorLookup | None) -> list[Signal]:
-    """Look-alike links of brand domains, and links whose domain or URL is in the registry."""
+    """Look-alike links of brand domains, links whose domain or URL is in the registry, and
+    links through URL shorteners."""
     signals: list[Signal] = []
     for link in {link.url: link for link in extract_links(sms.text)}.values():
         if indicators is not None:
             signals += _registry_hits(link.host, link.registered, link.url, indicators)
+        if link.registered in SHORTENERS:
+            hidden = (("url", link.url), ("shortener", link.registered))
+            signals.append(Signal("SMS_SHORT_LINK", SHORT_LINK_SCORE, hidden))
+            continue
         found = lookalike_of(link.host)
         if found is not None:
             evidence = (
@@ -232,7 +263,8 @@ class SmsScreener:
     """Decides each SMS. Stateless and pure: safe to share between threads.
 
     Args:
-        indicators: the registry port (domains, URLs); ``None`` skips registry lookups.
+        indicators: the registry port (sender numbers, SIMs, domains, URLs); ``None`` skips
+            registry lookups.
         model: the text model; ``None`` leaves text screening out.
         config: thresholds.
     """
@@ -249,7 +281,12 @@ class SmsScreener:
 
     def screen(self, sms: SmsRecord) -> Decision:
         """The decision on one message: action, score and the signals with their evidence."""
-        signals = sender_spoof(sms) + bank_impersonation(sms) + link_signals(sms, self.indicators)
+        signals = (
+            sender_spoof(sms)
+            + bank_impersonation(sms)
+            + sender_hits(sms, self.indicators)
+            + link_signals(sms, self.indicators)
+        )
         if self.model is not None:
             signals += text_signal(sms, self.model, self.config)
         score = combine(signals)

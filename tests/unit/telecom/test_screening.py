@@ -43,6 +43,14 @@ def test_international_call_with_roaming_cli_is_allowed() -> None:
     assert verdict.decision.action is Action.ALLOW
 
 
+def test_roaming_does_not_excuse_a_kazakh_mobile_number_on_voip_ingress() -> None:
+    roaming = RoamingIndex([RoamingRecord("+77011234567", T0 - timedelta(days=2), None)])
+    verdict = CallScreener(roaming=roaming).screen(call(ingress=Ingress.VOIP))
+    assert verdict.decision.action is Action.BLOCK
+    assert verdict.decision.reasons == ("CLI_SPOOF_VOIP",)
+    assert ("roaming", "yes") in verdict.decision.signals[0].evidence
+
+
 def test_a_roamer_who_came_home_is_no_longer_excused() -> None:
     stay = RoamingRecord("+77011234567", T0 - timedelta(days=5), T0 - timedelta(days=1))
     verdict = CallScreener(roaming=RoamingIndex([stay])).screen(call())

@@ -149,6 +149,32 @@ def test_suspected_url_flags_and_cleared_one_is_ignored() -> None:
     assert screen(sms(FRIEND, text), indicators=cleared).action is Action.ALLOW
 
 
+def test_sender_number_blocked_in_the_registry_blocks_and_a_suspected_sim_flags() -> None:
+    blocked = _registry(IndicatorKind.MSISDN, FRIEND, IndicatorStatus.BLOCKED)
+    decision = screen(sms(FRIEND, "Привет, как дела?"), indicators=blocked)
+    assert decision.action is Action.BLOCK
+    assert evidence(decision, "SMS_SENDER_BLOCKED") == {
+        "msisdn": FRIEND, "status": "blocked", "sources": "afm",
+    }  # fmt: skip
+    suspected = _registry(IndicatorKind.IMSI, "401010000000001", IndicatorStatus.SUSPECTED)
+    message = SmsRecord("S2", T0, FRIEND, "+77017654321", Ingress.RADIO, "401010000000001", "Hi")
+    flagged = screen(message, indicators=suspected)
+    assert flagged.action is Action.FLAG
+    assert flagged.reasons == ("SMS_SENDER_SUSPECTED",)
+
+
+def test_an_alphanumeric_sender_is_not_looked_up_as_a_number() -> None:
+    indicators = _registry(IndicatorKind.MSISDN, "KASPI.KZ", IndicatorStatus.BLOCKED)
+    decision = screen(sms("KASPI.KZ", "Код: 1234", Ingress.DOMESTIC), indicators=indicators)
+    assert decision.action is Action.ALLOW
+
+
+def test_a_shortened_link_is_named_but_alone_does_not_flag() -> None:
+    decision = screen(sms(FRIEND, "Смотри фото: https://bit.ly/3xYz"))
+    assert decision.action is Action.ALLOW
+    assert evidence(decision, "SMS_SHORT_LINK") == {"url": "bit.ly/3xYz", "shortener": "bit.ly"}
+
+
 def _keyword_model(word: str, weight: float) -> TextModel:
     """A one-word model: sigmoid(weight - 3) when the word is there, sigmoid(-3) if not."""
     return TextModel((f"w:{normalise(word)}",), np.ones(1), np.array([weight]), -3.0, (1.0, 0.0))
