@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qorgan.commands import screen, train
+from qorgan.commands import find, screen, train
 from qorgan.core.errors import (
     Conflict,
     InvalidInput,
@@ -42,6 +42,7 @@ app = typer.Typer(
 )
 app.add_typer(screen.app, name="screen")
 app.add_typer(train.app, name="train")
+app.add_typer(find.app, name="find")
 console = Console(stderr=True)
 
 

@@ -36,3 +36,24 @@ def sms(
         f"train sms: read {table.num_rows:,}, rejected 0, produced 1 model, "
         f"{time.perf_counter() - started:.1f} s -> {out}"
     )
+
+
+@app.command("simboxes")
+def simboxes(
+    world: Annotated[Path, typer.Option(help="A world written by `qorgan simulate`.")],
+    out: Annotated[Path, typer.Option(help="The model artefact to write (JSON).")],
+    window: Annotated[str, typer.Option(help="Feature window: hour, day, week or all.")] = "week",
+    seed: Annotated[int, typer.Option(help="Seeds LightGBM.")] = 0,
+) -> None:
+    """The SIM-box model for `qorgan find simboxes --model`, fitted on the world's truth."""
+    from qorgan.store.simboxes import train_from_world
+
+    started = time.perf_counter()
+    model = train_from_world(world, window, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    typer.echo(
+        f"train simboxes: read {model.trained_on['rows']:,} SIM windows "
+        f"({model.trained_on['positives']:,} from boxes), rejected 0, produced 1 model, "
+        f"{time.perf_counter() - started:.1f} s -> {out}"
+    )

@@ -103,9 +103,16 @@ def luhn_check_digit(body: I64) -> I64:
 
 
 def imei_digits(index: I64, salt: int) -> I64:
-    """15-digit IMEIs: a type allocation code, a 6-digit serial and the Luhn digit."""
-    tac = _TACS[(index * 31 + salt) % len(_TACS)]
-    body = tac * 10**6 + _affine(index, 10**6, salt)
+    """15-digit IMEIs: a type allocation code, a 6-digit serial and the Luhn digit.
+
+    Distinct indices give distinct IMEIs (no two handsets share one by accident): the index
+    picks one of the base TACs, then a serial block of a million, whose number shifts the
+    TAC, then the serial within the block.
+    """
+    rest = index // len(_TACS)
+    block = rest // 10**6
+    tac = _TACS[index % len(_TACS)] + block
+    body = tac * 10**6 + _affine(rest % 10**6, 10**6, salt)
     return body * 10 + luhn_check_digit(body)
 
 
