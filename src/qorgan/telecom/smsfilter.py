@@ -197,17 +197,7 @@ def sender_hits(sms: SmsRecord, indicators: IndicatorLookup | None) -> list[Sign
     lookups = [(IndicatorKind.IMSI, sms.imsi)] if sms.imsi else []
     if not is_alphanumeric(sms.sender):
         lookups.insert(0, (IndicatorKind.MSISDN, sms.sender))
-    for kind, value in lookups:
-        hit = indicators.lookup(kind, value)
-        if hit is None or hit.status is IndicatorStatus.CLEARED:
-            continue
-        hard = hit.status in (IndicatorStatus.BLOCKED, IndicatorStatus.CONFIRMED)
-        evidence = ((kind.value, value), ("status", hit.status.value),
-                    ("sources", ",".join(hit.sources)))  # fmt: skip
-        if hard:
-            return [Signal("SMS_SENDER_BLOCKED", 0.97, evidence)]
-        return [Signal("SMS_SENDER_SUSPECTED", min(0.8, hit.confidence), evidence)]
-    return []
+    return _first_hit(lookups, indicators, "SMS_SENDER_BLOCKED", "SMS_SENDER_SUSPECTED")
 
 
 def link_signals(sms: SmsRecord, indicators: IndicatorLookup | None) -> list[Signal]:
@@ -239,14 +229,23 @@ def _registry_hits(
     lookups = [(IndicatorKind.URL, url), (IndicatorKind.DOMAIN, host)]
     if registered != host:
         lookups.append((IndicatorKind.DOMAIN, registered))
+    return _first_hit(lookups, indicators, "SMS_BLOCKED_LINK", "SMS_BLOCKED_LINK")
+
+
+def _first_hit(
+    lookups: list[tuple[IndicatorKind, str]], indicators: IndicatorLookup, hard: str, soft: str
+) -> list[Signal]:
+    """The first lookup the registry knows (and has not cleared): ``hard`` at 0.97 when it is
+    blocked or confirmed, else ``soft`` at its confidence (at most 0.8)."""
     for kind, value in lookups:
         hit = indicators.lookup(kind, value)
         if hit is None or hit.status is IndicatorStatus.CLEARED:
             continue
-        hard = hit.status in (IndicatorStatus.BLOCKED, IndicatorStatus.CONFIRMED)
         evidence = ((kind.value, value), ("status", hit.status.value),
                     ("sources", ",".join(hit.sources)))  # fmt: skip
-        return [Signal("SMS_BLOCKED_LINK", 0.97 if hard else min(0.8, hit.confidence), evidence)]
+        if hit.status in (IndicatorStatus.BLOCKED, IndicatorStatus.CONFIRMED):
+            return [Signal(hard, 0.97, evidence)]
+        return [Signal(soft, min(0.8, hit.confidence), evidence)]
     return []
 
 
