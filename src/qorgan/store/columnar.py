@@ -41,6 +41,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -67,12 +68,14 @@ from qorgan.core.values import BOOLS, EMPTY, INT64_MAX, converter
 FORMATS = (".csv", ".csv.gz", ".parquet", ".jsonl")
 CSV_FIELD_LIMIT = 131_072
 """Python's ``csv`` refuses longer fields, so longer CSV lines are split by Python."""
+CSV_IN_MEMORY_BYTES = 1 << 31
+"""CSV files up to this size (gzip: a quarter) are checked in a temporary table; larger
+ones go through a temporary Parquet file, so that memory stays bounded."""
 CHUNK_ROWS = 65_536
 """Rows converted together where Python splits or converts a file."""
 
 _Line = tuple[int, bool, str, object, str]  # row, duplicate?, field, value as given, reason
 _Sql = Callable[[str], str]  # SQL over the SQL of a raw value
-_Fast = tuple[_Sql, _Sql]  # (test, value): is the raw value on the fast path; its value
 
 
 def stage(
@@ -130,6 +133,7 @@ class _Scratch:
         self._prefix = f"_qorgan_stage_{uuid.uuid4().hex[:12]}"
         self._names: list[tuple[str, str]] = []
         self._dir: Path | None = None
+        self._ordered = True
 
     def name(self, what: str, kind: str = "TABLE") -> str:
         """A new quoted name for a temporary table or view, dropped on exit."""
@@ -154,11 +158,18 @@ class _Scratch:
         return name
 
     def __enter__(self) -> _Scratch:
+        # Row numbers are positions in what DuckDB read, so its order must hold.
+        setting = "SELECT current_setting('preserve_insertion_order')"
+        self._ordered = bool(self.db.execute(setting).fetchall()[0][0])
+        if not self._ordered:
+            self.db.execute("SET preserve_insertion_order = true")
         return self
 
     def __exit__(self, *exc: object) -> None:
         for kind, name in reversed(self._names):
             self.db.execute(f"DROP {kind} IF EXISTS {name}")
+        if not self._ordered:
+            self.db.execute("SET preserve_insertion_order = false")
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
 
@@ -170,6 +181,7 @@ class _Scratch:
 class _Source:
     view: str
     types: dict[str, str]  # feed column -> DuckDB type of its raw values, where present
+    split: bool = False  # checked already: "<name>" holds fast values, "<name>:odd" the rest
 
 
 def _parquet_source(scratch: _Scratch, source: Path, spec: Feed, file: str) -> tuple[_Source, int]:
@@ -182,21 +194,28 @@ def _parquet_source(scratch: _Scratch, source: Path, spec: Feed, file: str) -> t
 
 
 def _parquet_view(
-    scratch: _Scratch, source: Path, wanted: list[str], *, numbered: bool = False
+    scratch: _Scratch,
+    source: Path,
+    wanted: list[str],
+    *,
+    numbered: bool = False,
+    split: bool = False,
 ) -> tuple[_Source, int]:
     """A view of a Parquet file; ``numbered`` files carry ``_row``, others count from 1."""
     view = scratch.name("source", "VIEW")
     row = "_row" if numbered else "file_row_number + 1 AS _row"
     scan = f"read_parquet({_lit(str(source))}, file_row_number = true)"
     columns = ", ".join(map(_ident, wanted))
+    if split:
+        columns = "* EXCLUDE (file_row_number)"
     try:
         scratch.db.execute(f"CREATE TEMP VIEW {view} AS SELECT {row}, {columns} FROM {scan}")
         described = scratch.db.sql(f"DESCRIBE SELECT * FROM {view}").fetchall()
         count = scratch.db.sql(f"SELECT count(*) FROM {view}").fetchall()[0][0]
     except duckdb.Error as exc:
         raise InvalidInput(f"{source}: not a readable Parquet file: {exc}") from None
-    types = {str(name): str(kind) for name, kind, *_ in described if name != "_row"}
-    return _Source(view, types), int(count)
+    types = {str(name): str(kind) for name, kind, *_ in described if name in wanted}
+    return _Source(view, types, split), int(count)
 
 
 def _csv_source(
@@ -206,34 +225,67 @@ def _csv_source(
         header = _csv_header(source, stream)
     Intake(spec, file, RejectSink()).check_header(header)
     wanted = [c.name for c in spec.columns if c.name in header]
-    target = scratch.file("source.parquet")
-    rows = _csv_plain_rows(source)
-    if rows is not None and _csv_by_duckdb(scratch.db, source, header, wanted, target) == rows:
-        return _parquet_view(scratch, target, wanted)
+    size = source.stat().st_size * (4 if source.name.lower().endswith(".gz") else 1)
+    held = scratch.name("checked") if size <= CSV_IN_MEMORY_BYTES else None
+    target = scratch.file("checked.parquet")
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the scan overlaps DuckDB's parse
+        plain = pool.submit(_csv_plain_rows, source)
+        query = _csv_checked(source, header, spec)
+        into = (
+            f"CREATE TEMP TABLE {held} AS {query}"
+            if held
+            else (f"COPY ({query}) TO {_lit(str(target))} (FORMAT parquet)")
+        )
+        try:
+            parsed: int | None = int(scratch.db.execute(into).fetchall()[0][0])
+        except duckdb.Error:  # a row DuckDB refuses: Python's csv will say what is wrong
+            parsed = None
+        rows = plain.result()
+    if rows is not None and parsed == rows:
+        if held is None:
+            return _parquet_view(scratch, target, wanted, split=True)
+        view = scratch.name("source", "VIEW")
+        scratch.db.execute(f"CREATE TEMP VIEW {view} AS SELECT rowid + 1 AS _row, * FROM {held}")
+        described = scratch.db.sql(f"DESCRIBE SELECT * FROM {view}").fetchall()
+        types = {str(name): str(kind) for name, kind, *_ in described if name in wanted}
+        return _Source(view, types, split=True), rows
+    if held is not None:
+        scratch.db.execute(f"DROP TABLE IF EXISTS {held}")
     unreadable: list[_Line] = []
     _csv_by_python(source, header, wanted, target, unreadable)
     lines.extend(unreadable)
-    view, count = _parquet_view(scratch, target, wanted, numbered=True)
-    return view, count + len(unreadable)
+    split, count = _parquet_view(scratch, target, wanted, numbered=True)
+    return split, count + len(unreadable)
 
 
-def _csv_by_duckdb(
-    db: duckdb.DuckDBPyConnection, source: Path, header: list[str], wanted: list[str], target: Path
-) -> int | None:
-    """Parse with DuckDB into ``target``: the rows it read, or ``None`` where it refused."""
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-    picked = ", ".join(f"c{header.index(name)} AS {_ident(name)}" for name in wanted)
+def _csv_checked(source: Path, header: list[str], spec: Feed) -> str:
+    """A query that parses the file with DuckDB and puts each value on its fast path or not.
+
+    Each column's fast path runs once, as the file is parsed: ``<name>`` holds the value
+    where the raw text is on it and ``<name>:odd`` the text where it is not (phone numbers,
+    tested later on distinct values, stay as they are).
+    """
+    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     compression = "gzip" if source.name.lower().endswith(".gz") else "none"
     scan = (
         f"read_csv({_lit(str(source))}, header = true, auto_detect = false, delim = ',', "
-        f"quote = '\"', escape = '\"', columns = {{{columns}}}, strict_mode = true, "
+        f"quote = '\"', escape = '\"', columns = {{{names}}}, strict_mode = true, "
         f"null_padding = false, max_line_size = {CSV_FIELD_LIMIT}, compression = '{compression}')"
     )
-    copy = f"COPY (SELECT {picked} FROM {scan}) TO {_lit(str(target))} (FORMAT parquet)"
-    try:
-        return int(db.execute(copy).fetchall()[0][0])
-    except duckdb.Error:
-        return None
+    inner, outer = [], []
+    for column in spec.columns:
+        if column.name not in header:
+            continue
+        c, name = f"c{header.index(column.name)}", _ident(column.name)
+        fast = _text_fast(column)
+        inner.append(c)
+        if column.kind in _PHONES:
+            outer.append(f"{c} AS {name}")
+            continue
+        inner.append(f"{fast.or_null(c) if fast else 'NULL'} AS f{c}")
+        odd = f"CASE WHEN f{c} IS NULL AND {c} <> '' THEN {c} END"
+        outer += [f"f{c} AS {name}", f"{odd} AS {_ident(column.name + ':odd')}"]
+    return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {scan})"
 
 
 # Spaces that DuckDB drops around a quoted CSV field and Python's csv keeps.
@@ -243,25 +295,34 @@ _QUOTE_SPACES = re.compile(rb'(?:^|,) +(?:"(?!")|""(?=[,\r\n]|\Z)|""")|" +,', re
 def _csv_plain_rows(source: Path) -> int | None:
     """The data rows of a CSV file that DuckDB and Python's csv read alike, else ``None``.
 
-    They read it alike where every physical line after the header is one row (no blank
-    line, no quoted line break, no carriage return but in CRLF) and no space sits beside a
-    quote; the caller checks that DuckDB found as many rows as there are lines.
+    They read it alike where every physical line after the header is one row (the caller
+    checks that DuckDB found that many: a blank line or a quoted line break makes fewer),
+    no carriage return stands but in CRLF, and no space sits beside a quote.
     """
     newlines, last, tail = 0, b"\n", b""
     with _open_binary(source) as stream:
-        while chunk := stream.read(1 << 24):
+        while chunk := _read(stream):
             if chunk.endswith(b"\r"):
                 chunk += stream.read(1)
-            if chunk.count(b"\r") != chunk.count(b"\r\n") or b"\n\n" in last + chunk:
+            if b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):
                 return None
             text = tail + chunk
-            if (b' "' in text or b'" ' in text) and _QUOTE_SPACES.search(text):
+            quoted = b'"' in text and (b' "' in text or b'" ' in text)
+            if quoted and _QUOTE_SPACES.search(text):
                 return None
             newlines += chunk.count(b"\n")
             last, tail = chunk[-1:], text[text.rfind(b"\n") + 1 :]
             if len(tail) > CSV_FIELD_LIMIT:
                 return None
     return max(newlines - (last == b"\n"), 0)
+
+
+def _read(stream: io.BufferedIOBase) -> bytes:
+    """The next 16 MiB, or nothing at the end or where the stream breaks (Python says why)."""
+    try:
+        return stream.read(1 << 24)
+    except (OSError, EOFError):
+        return b""
 
 
 def _csv_by_python(
@@ -309,6 +370,8 @@ def _csv_rows(
                     return
         except UnicodeDecodeError:
             raise InvalidInput(f"{source}: not UTF-8 text (near row {done + 1})") from None
+        except (OSError, EOFError) as exc:  # a broken gzip stream
+            raise InvalidInput(f"{source}: unreadable file: {exc}") from None
 
 
 def _ragged(number: int, fields: list[str], header: list[str]) -> _Line:
@@ -352,36 +415,47 @@ def _csv_header(source: Path, stream: IO[str]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """How one feed column is read from the source."""
+    """How one feed column is read from the source (SQL over the source as ``s``)."""
 
     column: Column
-    raw: str | None  # the source's column, quoted; None where the file lacks it
-    raw_type: str
-    fast: _Fast | None
+    raw: str | None  # the raw value (as mapping tables hold it); None: the file lacks it
+    empty: str  # the value is empty (NULL or "")
+    odd: str | None  # the raw value where it needs Python, else NULL; None: a phone number
+    value: str  # the value where it is neither empty nor odd
     good: str | None = None  # temporary table: raw value -> what Python normalised it to
     bad: str | None = None  # temporary table: raw value -> why Python refused it
-
-    def empty(self, r: str) -> str:
-        return f"({r} IS NULL OR {r} = '')" if self.raw_type == "VARCHAR" else f"{r} IS NULL"
 
     @property
     def refuses_empty(self) -> bool:
         return not self.column.nullable and self.column.kind is not Kind.CURRENCY
 
 
+def _plan(column: Column, src: _Source) -> _Plan:
+    if column.name not in src.types:
+        return _Plan(column, None, "true", "NULL", "NULL")
+    r, raw_type = f"s.{_ident(column.name)}", src.types[column.name]
+    empty = f"({r} IS NULL OR {r} = '')" if raw_type == "VARCHAR" else f"{r} IS NULL"
+    if column.kind in _PHONES and raw_type == "VARCHAR":
+        return _Plan(column, r, empty, None, r)
+    if src.split:
+        odd = f"s.{_ident(column.name + ':odd')}"
+        value = r if _text_fast(column) else "NULL"
+        return _Plan(column, odd, f"({r} IS NULL AND {odd} IS NULL)", odd, value)
+    fast = _text_fast(column) if raw_type == "VARCHAR" else _native_fast(column, raw_type)
+    if fast is None:
+        return _Plan(column, r, empty, f"CASE WHEN NOT {empty} THEN {r} END", "NULL")
+    odd = "NULL" if fast.always else f"CASE WHEN NOT {empty} AND {fast.misses(r)} THEN {r} END"
+    return _Plan(column, r, empty, odd, fast.value(r))
+
+
 def _validated(scratch: _Scratch, src: _Source, spec: Feed, lines: list[_Line]) -> str:
     """A view of the good rows, typed; each bad row is a line in ``lines``."""
-    plans = []
-    for column in spec.columns:
-        raw_type = src.types.get(column.name, "VARCHAR")
-        fast = _text_fast(column) if raw_type == "VARCHAR" else _native_fast(column, raw_type)
-        raw = _ident(column.name) if column.name in src.types else None
-        plans.append(_Plan(column, raw, raw_type, fast))
+    plans = [_plan(column, src) for column in spec.columns]
     odd = _odd_values(scratch, src, plans)
     plans = [_mapped(scratch, p, odd[i], spec) if i in odd else p for i, p in enumerate(plans)]
     bad = _bad_rows(scratch, src, plans, lines)
     joins = "".join(
-        f" LEFT JOIN {p.good} g{i} ON s.{p.raw} = g{i}.raw" for i, p in enumerate(plans) if p.good
+        f" LEFT JOIN {p.good} g{i} ON {p.raw} = g{i}.raw" for i, p in enumerate(plans) if p.good
     )
     schema = arrow_schema(spec)
     values = ", ".join(_typed(p, i, schema.field(i).type) for i, p in enumerate(plans))
@@ -399,15 +473,12 @@ def _typed(plan: _Plan, i: int, type_: pa.DataType) -> str:
     default = _lit(DEFAULT_CURRENCY) if plan.column.kind is Kind.CURRENCY else "NULL"
     if plan.raw is None:
         return f"CAST({default} AS {sql_type}) AS {name}"
-    r = f"s.{plan.raw}"
-    value = plan.fast[1](r) if plan.fast else "NULL"
+    value = plan.value  # right where the value is neither empty nor odd
     if plan.good:
         value = f"CASE WHEN g{i}.raw IS NOT NULL THEN g{i}.value ELSE {value} END"
-    if plan.refuses_empty:  # an empty value's row is bad, so out
-        return f"CAST({value} AS {sql_type}) AS {name}"
-    return (
-        f"CAST(CASE WHEN {plan.empty(r)} THEN {default} ELSE {value} END AS {sql_type}) AS {name}"
-    )
+    if not plan.refuses_empty:  # else an empty value's row is bad, so out
+        value = f"CASE WHEN {plan.empty} THEN {default} ELSE {value} END"
+    return f"CAST({value} AS {sql_type}) AS {name}"
 
 
 def _odd_values(scratch: _Scratch, src: _Source, plans: list[_Plan]) -> dict[int, pa.Array]:
@@ -415,22 +486,16 @@ def _odd_values(scratch: _Scratch, src: _Source, plans: list[_Plan]) -> dict[int
     odd: dict[int, pa.Array] = {}
     wanted: list[tuple[int, str]] = []
     for i, plan in enumerate(plans):
-        r = plan.raw
-        if r is None:
-            continue
-        if plan.column.kind in _PHONES and plan.raw_type == "VARCHAR":
+        if plan.raw is not None and plan.odd is None:
             odd[i] = _odd_numbers(scratch, src, plan)
-        elif plan.fast is None:
-            wanted.append((i, f"list(DISTINCT {r}) FILTER (WHERE NOT {plan.empty(r)})"))
-        elif (test := plan.fast[0](r)) != "true":
-            where = f"NOT {plan.empty(r)} AND ({test}) IS NOT TRUE"
-            wanted.append((i, f"list(DISTINCT {r}) FILTER (WHERE {where})"))
+        elif plan.odd not in (None, "NULL"):
+            wanted.append((i, f"list(DISTINCT {plan.odd}) FILTER (WHERE {plan.odd} IS NOT NULL)"))
     if wanted:
-        query = f"SELECT {', '.join(sql for _, sql in wanted)} FROM {src.view}"
+        query = f"SELECT {', '.join(sql for _, sql in wanted)} FROM {src.view} s"
         found = scratch.db.sql(query).to_arrow_table()
         for k, (i, _) in enumerate(wanted):
             values = found.column(k)[0].values
-            if values is not None and len(values):
+            if values is not None:
                 odd[i] = values
     return {i: values for i, values in odd.items() if len(values)}
 
@@ -440,8 +505,8 @@ def _odd_numbers(scratch: _Scratch, src: _Source, plan: _Plan) -> pa.Array:
     db, r = scratch.db, plan.raw
     distinct = scratch.name("numbers")
     db.execute(
-        f"CREATE TEMP TABLE {distinct} AS SELECT DISTINCT {r} AS raw FROM {src.view} "
-        f"WHERE {r} IS NOT NULL AND {r} <> ''"
+        f"CREATE TEMP TABLE {distinct} AS SELECT DISTINCT {r} AS raw FROM {src.view} s "
+        f"WHERE NOT {plan.empty}"
     )
     found = db.sql(
         f"SELECT DISTINCT substr(raw, 2, 3) FROM {distinct} WHERE regexp_full_match(raw, '{_E164}')"
@@ -479,30 +544,30 @@ def _mapped(scratch: _Scratch, plan: _Plan, raw: pa.Array, spec: Feed) -> _Plan:
 def _bad_rows(scratch: _Scratch, src: _Source, plans: list[_Plan], lines: list[_Line]) -> str:
     """A table of the bad rows (``""`` when there are none); a line for each in ``lines``."""
     present = [(i, p) for i, p in enumerate(plans) if p.raw is not None]
-    terms = [p.empty(f"s.{p.raw}") for _, p in present if p.refuses_empty]
+    terms = [p.empty for _, p in present if p.refuses_empty]
     terms += [f"b{i}.reason IS NOT NULL" for i, p in present if p.bad]
-    joins = "".join(f" LEFT JOIN {p.bad} b{i} ON s.{p.raw} = b{i}.raw" for i, p in present if p.bad)
-    whys = "".join(
-        f", {f'b{i}.reason' if p.bad else 'NULL'} AS _why{i}, s.{p.raw} AS _raw{i}"
+    joins = "".join(f" LEFT JOIN {p.bad} b{i} ON {p.raw} = b{i}.raw" for i, p in present if p.bad)
+    columns = "".join(
+        f", {f'b{i}.reason' if p.bad else 'NULL'} AS _why{i}, {p.raw} AS _raw{i}"
+        f", {p.empty if p.refuses_empty else 'false'} AS _empty{i}"
         for i, p in present
     )
     bad = scratch.name("bad")
     scratch.db.execute(
-        f"CREATE TEMP TABLE {bad} AS SELECT s._row{whys} FROM {src.view} s{joins} "
+        f"CREATE TEMP TABLE {bad} AS SELECT s._row{columns} FROM {src.view} s{joins} "
         f"WHERE {' OR '.join(terms) or 'false'}"
     )
     before = len(lines)
     for batch in scratch.db.sql(f"SELECT * FROM {bad}").to_arrow_reader():
         raws = {i: _python_values(batch.column(f"_raw{i}")) for i, _ in present}
-        whys_of = {i: batch.column(f"_why{i}").to_pylist() for i, _ in present}
+        whys = {i: batch.column(f"_why{i}").to_pylist() for i, _ in present}
+        empties = {i: batch.column(f"_empty{i}").to_pylist() for i, _ in present}
         for k, row in enumerate(batch.column("_row").to_pylist()):
-            problems = []
-            for i, plan in present:
-                raw, why = raws[i][k], whys_of[i][k]
-                if plan.refuses_empty and (raw is None or raw == ""):
-                    why = EMPTY
-                if why is not None:
-                    problems.append((plan.column.name, raw, why))
+            problems = [
+                (plan.column.name, raws[i][k], EMPTY if empties[i][k] else whys[i][k])
+                for i, plan in present
+                if empties[i][k] or whys[i][k] is not None
+            ]
             lines.append(_problem_line(row, problems))
     return bad if len(lines) > before else ""
 
@@ -523,7 +588,6 @@ def _store(scratch: _Scratch, typed: str, spec: Feed, table: str, lines: list[_L
     held = _create_or_check(db, target, spec)
     ids = ", ".join(map(_ident, spec.id_columns))
     picked = ", ".join(f"t.{_ident(name)}" for name in spec.id_columns)
-    label = "+".join(spec.id_columns)
     # Ids are grouped by hash first: a 64-bit key groups fast, and the ids whose hash comes
     # twice (duplicates, and the odd collision) are few.
     clashes = scratch.name("clashes")
@@ -541,12 +605,10 @@ def _store(scratch: _Scratch, typed: str, spec: Feed, table: str, lines: list[_L
             f"SELECT t._row, d._first, {picked} FROM {typed} t JOIN ({firsts}) d USING ({ids}) "
             "WHERE t._row <> d._first"
         )
-        again = f"duplicate {label} (first seen at row {{}}); the first is kept"
-        _duplicates(db, query, again, label, skip, lines)
+        _duplicates(db, query, spec, table, skip, lines)
     if held:
         query = f"SELECT t._row, NULL, {picked} FROM {typed} t SEMI JOIN {target} USING ({ids})"
-        stored = f"duplicate {label} (already in table {table}); the stored one is kept"
-        _duplicates(db, query, stored, label, skip, lines)
+        _duplicates(db, query, spec, table, skip, lines)
     where = ""
     if skip:
         skipped = scratch.load("skip", pa.table({"_row": pa.array(sorted(skip), pa.int64())}))
@@ -559,20 +621,27 @@ def _store(scratch: _Scratch, typed: str, spec: Feed, table: str, lines: list[_L
 def _duplicates(
     db: duckdb.DuckDBPyConnection,
     query: str,
-    reason: str,
-    label: str,
+    spec: Feed,
+    table: str,
     skip: set[int],
     lines: list[_Line],
 ) -> None:
-    """A line for each row the query finds (``_row``, first row, ids) not skipped already."""
+    """A line for each row the query finds (``_row``, first row or NULL where the table holds
+    the id, then the ids) and not skipped already; worded as :class:`Intake` words it."""
+    label = "+".join(spec.id_columns)
     for batch in db.sql(query).to_arrow_reader():
         ids = [_python_values(batch.column(k)) for k in range(2, batch.num_columns)]
         firsts = batch.column(1).to_pylist()
         for k, row in enumerate(batch.column(0).to_pylist()):
-            if row not in skip:
-                skip.add(row)
-                shown = " / ".join(str(values[k]) for values in ids)
-                lines.append((row, True, label, shown, reason.format(firsts[k])))
+            if row in skip:
+                continue
+            skip.add(row)
+            shown = " / ".join(str(values[k]) for values in ids)
+            if firsts[k] is None:
+                why = f"duplicate {label} (already in table {table}); the stored one is kept"
+            else:
+                why = f"duplicate {label} (first seen at row {firsts[k]}); the first is kept"
+            lines.append((row, True, label, shown, why))
 
 
 def _create_or_check(db: duckdb.DuckDBPyConnection, target: str, spec: Feed) -> bool:
@@ -656,7 +725,7 @@ def _jsonl_chunks(
         yield [list(c) for c in zip(*rows, strict=True)], numbers
 
 
-# Fast paths: (test, value) by kind, for text values and for native (Parquet) values.
+# Fast paths, by kind: the SQL of a value for the raw values it covers.
 
 
 def _ident(name: str) -> str:
@@ -667,26 +736,38 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _same(r: str) -> str:
-    return r
+def _sql(template: str) -> _Sql:
+    """SQL from a template over ``{r}``, the raw value."""
+    return lambda r: template.format(r=r)
 
 
-def _always(_: str) -> str:
-    return "true"
+@dataclass(frozen=True, slots=True)
+class _Fast:
+    """A kind's fast path: which non-empty raw values it covers, and their values."""
+
+    value: _Sql  # the value, where the raw value is covered
+    test: _Sql | None = None  # whether it is; None: ``value`` is NULL where it is not
+    always: bool = False  # every non-empty raw value is covered
+
+    def or_null(self, r: str) -> str:
+        if self.test is None or self.always:
+            return self.value(r)
+        return f"CASE WHEN {self.test(r)} THEN {self.value(r)} END"
+
+    def misses(self, r: str) -> str:
+        """SQL: a non-empty raw value is not covered."""
+        if self.test is None:
+            return f"({self.value(r)}) IS NULL"
+        return f"({self.test(r)}) IS NOT TRUE"
 
 
-def _matches(pattern: str) -> _Sql:
-    return lambda r: f"regexp_full_match({r}, {_lit(pattern)})"
-
-
-_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
-"""The characters ``str.isspace`` knows, as an RE2 character class's body."""
 _E164 = r"\+[1-9][0-9]{6,14}"
 _ISO = (
     r"[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]"
     r":[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)"
 )
 _BYTE = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = rf"{_BYTE}(\.{_BYTE}){{3}}"
 _AMOUNT = rf"[0-9]{{1,{len(str(int(MAX_AMOUNT))) - 1}}}(\.[0-9]{{1,2}})?"
 _PHONES = (Kind.MSISDN, Kind.PRESENTED, Kind.SENDER)
 _INTS = (
@@ -695,63 +776,79 @@ _INTS = (
 )
 _TIMES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "TIMESTAMP_MS", "TIMESTAMP_S")
 _TIMES_NS = ("TIMESTAMP_NS", "TIMESTAMPTZ_NS")
+# A text starts with none of str.isspace's characters (for ASCII, Latin-1, most scripts
+# and CJK): UTF-8 texts compare as their code points do.
+_VISIBLE = (
+    "(({r} >= '!' AND {r} < chr(133)) OR ({r} >= chr(161) AND {r} < chr(5760))"
+    " OR {r} >= chr(12289))"
+)
 
 
-def _timestamp_test(r: str) -> str:
+def _whole_ms(micros: str) -> str:
+    """SQL: the instant ``micros`` from the epoch, cut to the millisecond (towards the past)."""
+    return f"make_timestamptz({micros} - ({micros} % 1000 + 1000) % 1000)"
+
+
+def _text_timestamp(r: str) -> str:
+    """SQL: epoch milliseconds in range, or ISO 8601 with ``Z`` or an offset; else NULL."""
     epoch = f"TRY_CAST({r} AS BIGINT)"
+    in_range = f"{epoch} >= {MIN_EPOCH_MS} AND {epoch} < {MAX_EPOCH_MS}"
+    micros = (  # a CASE at the top, so that DuckDB computes it once for _whole_ms
+        f"CASE WHEN length({r}) <= 13 THEN CASE WHEN regexp_full_match({r}, '[0-9]{{12,13}}')"
+        f" AND {in_range} THEN {epoch} * 1000 END"
+        f" WHEN regexp_full_match({r}, {_lit(_ISO)})"
+        f" THEN epoch_us(TRY_CAST({r} AS TIMESTAMPTZ)) END"
+    )
+    return _whole_ms(f"({micros})")
+
+
+def _text_amount(r: str) -> str:
+    """SQL: a plain positive decimal below the ceiling, at most 2 places; else NULL."""
     return (
-        f"((regexp_full_match({r}, {_lit(_ISO)}) AND TRY_CAST({r} AS TIMESTAMPTZ) IS NOT NULL)"
-        f" OR (regexp_full_match({r}, '[0-9]{{12,13}}') AND {epoch} >= {MIN_EPOCH_MS}"
-        f" AND {epoch} < {MAX_EPOCH_MS}))"
+        f"CASE WHEN regexp_full_match({r}, {_lit(_AMOUNT)})"
+        f" THEN nullif(CAST({r} AS DECIMAL(20, 2)), 0) END"
     )
 
 
-def _timestamp_value(r: str) -> str:
-    epoch, iso = f"CAST({r} AS BIGINT)", f"epoch_ms(CAST({r} AS TIMESTAMPTZ))"
-    return f"make_timestamptz(CASE WHEN length({r}) <= 13 THEN {epoch} ELSE {iso} END * 1000)"
-
+_TRUE_TEXTS = ", ".join(_lit(text) for text, value in BOOLS.items() if value)
+_SAME = _sql("{r}")
 
 _TEXT_FAST: dict[Kind, _Fast] = {
-    Kind.ID: (_matches(f"[^{_SPACE}](?s:.*[^{_SPACE}])?"), _same),
-    Kind.TEXT: (lambda r: f"NOT regexp_full_match({r}, '[{_SPACE}]*')", _same),
-    Kind.TIMESTAMP: (_timestamp_test, _timestamp_value),
-    Kind.BOOL: (
-        lambda r: f"{r} IN ({', '.join(map(_lit, BOOLS))})",
-        lambda r: f"{r} IN ({', '.join(_lit(text) for text, value in BOOLS.items() if value)})",
+    # An id whose last character is not ASCII (rare) takes the Python path.
+    Kind.ID: _Fast(_SAME, _sql(f"{_VISIBLE} AND ascii(substring({{r}}, -1)) BETWEEN 33 AND 126")),
+    Kind.TEXT: _Fast(_SAME, _sql(_VISIBLE)),
+    Kind.TIMESTAMP: _Fast(_text_timestamp),
+    Kind.BOOL: _Fast(
+        _sql(f"{{r}} IN ({_TRUE_TEXTS})"), _sql(f"{{r}} IN ({', '.join(map(_lit, BOOLS))})")
     ),
-    Kind.INT: (_matches("[0-9]{1,18}"), lambda r: f"CAST({r} AS BIGINT)"),
-    Kind.BIG_INT: (_matches("0|[1-9][0-9]*"), _same),
-    Kind.MONEY: (
-        lambda r: f"{_matches(_AMOUNT)(r)} AND TRY_CAST({r} AS DECIMAL(20, 2)) > 0",
-        lambda r: f"CAST({r} AS DECIMAL(20, 2))",
-    ),
-    Kind.CURRENCY: (_matches("[A-Za-z]{3}"), lambda r: f"upper({r})"),
-    Kind.ACCOUNT_REF: (lambda r: f"{r} = 'CASH'", _same),
-    Kind.IP: (_matches(rf"{_BYTE}(\.{_BYTE}){{3}}"), _same),
-    # Phone numbers: tested on distinct values (_number_test). IBAN, ID_LIST: Python's.
+    Kind.INT: _Fast(_sql("CAST({r} AS BIGINT)"), _sql("regexp_full_match({r}, '[0-9]{{1,18}}')")),
+    Kind.BIG_INT: _Fast(_SAME, _sql("regexp_full_match({r}, '0|[1-9][0-9]*')")),
+    Kind.MONEY: _Fast(_text_amount),
+    Kind.CURRENCY: _Fast(_sql("upper({r})"), _sql("regexp_full_match({r}, '[A-Za-z]{{3}}')")),
+    Kind.ACCOUNT_REF: _Fast(_SAME, _sql("{r} = 'CASH'")),
+    Kind.IP: _Fast(_SAME, lambda r: f"regexp_full_match({r}, {_lit(_IPV4)})"),
+    # Phone numbers are tested on distinct values (_number_test); IBAN and ID_LIST values
+    # all take the Python path.
 }
 
 _INT_FAST: dict[Kind, _Fast] = {
-    Kind.ID: (_always, lambda r: f"CAST({r} AS VARCHAR)"),
-    Kind.INT: (lambda r: f"{r} >= 0 AND {r} <= {INT64_MAX}", lambda r: f"CAST({r} AS BIGINT)"),
-    Kind.BIG_INT: (lambda r: f"{r} >= 0", lambda r: f"CAST({r} AS VARCHAR)"),
-    Kind.MONEY: (
-        lambda r: f"{r} > 0 AND {r} < {MAX_AMOUNT}",
-        lambda r: f"CAST({r} AS DECIMAL(20, 2))",
+    Kind.ID: _Fast(_sql("CAST({r} AS VARCHAR)"), always=True),
+    Kind.INT: _Fast(_sql("CAST({r} AS BIGINT)"), _sql(f"{{r}} >= 0 AND {{r}} <= {INT64_MAX}")),
+    Kind.BIG_INT: _Fast(_sql("CAST({r} AS VARCHAR)"), _sql("{r} >= 0")),
+    Kind.MONEY: _Fast(
+        _sql("CAST({r} AS DECIMAL(20, 2))"), _sql(f"{{r}} > 0 AND {{r}} < {MAX_AMOUNT}")
     ),
-    Kind.BOOL: (lambda r: f"{r} IN (0, 1)", lambda r: f"{r} = 1"),
-    Kind.TIMESTAMP: (
-        lambda r: f"{r} >= {MIN_EPOCH_MS} AND {r} < {MAX_EPOCH_MS}",
-        lambda r: f"make_timestamptz(CAST({r} AS BIGINT) * 1000)",
+    Kind.BOOL: _Fast(_sql("{r} = 1"), _sql("{r} IN (0, 1)")),
+    Kind.TIMESTAMP: _Fast(
+        _sql("make_timestamptz(CAST({r} AS BIGINT) * 1000)"),
+        _sql(f"{{r}} >= {MIN_EPOCH_MS} AND {{r}} < {MAX_EPOCH_MS}"),
     ),
 }
 
 
 def _text_fast(column: Column) -> _Fast | None:
     if column.kind is Kind.CHOICE:
-        return (lambda r: f"{r} IN ({', '.join(map(_lit, column.choices))})", _same)
-    if column.kind in _PHONES:
-        return (_always, _same)  # the test is made on distinct values: _odd_numbers
+        return _Fast(_SAME, _sql(f"{{r}} IN ({', '.join(map(_lit, column.choices))})"))
     return _TEXT_FAST.get(column.kind)
 
 
@@ -760,21 +857,17 @@ def _native_fast(column: Column, raw_type: str) -> _Fast | None:
     if raw_type in _INTS:
         return _INT_FAST.get(kind)
     if kind is Kind.MONEY and raw_type.startswith("DECIMAL"):
-        return (
-            lambda r: f"{r} > 0 AND {r} < {MAX_AMOUNT} AND round({r}, 2) = {r}",
-            lambda r: f"CAST({r} AS DECIMAL(20, 2))",
-        )
+        test = f"{{r}} > 0 AND {{r}} < {MAX_AMOUNT} AND round({{r}}, 2) = {{r}}"
+        return _Fast(_sql("CAST({r} AS DECIMAL(20, 2))"), _sql(test))
     if kind is Kind.BOOL and raw_type == "BOOLEAN":
-        return (_always, _same)
+        return _Fast(_SAME, always=True)
     if kind is Kind.TIMESTAMP and raw_type in _TIMES:
-        return (_always, lambda r: f"make_timestamptz(epoch_ms({r}) * 1000)")
+        return _Fast(lambda r: _whole_ms(f"epoch_us({r})"), always=True)
     if kind is Kind.TIMESTAMP and raw_type in _TIMES_NS:
         # Python truncates nanoseconds (towards zero), then milliseconds (down): alike
         # from 1970 on; earlier instants take the Python path.
-        return (
-            lambda r: f"epoch_ns({r}) >= 0",
-            lambda r: f"make_timestamptz(epoch_ns({r}) // 1000000 * 1000)",
-        )
+        value = "make_timestamptz(epoch_ns({r}) // 1000000 * 1000)"
+        return _Fast(_sql(value), _sql("epoch_ns({r}) >= 0"))
     return None
 
 
