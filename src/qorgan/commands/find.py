@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from qorgan.commands.common import console, rejects_path, summary
+from qorgan.core.errors import InvalidInput
 from qorgan.core.rejects import RejectSink
 from qorgan.store.columnar import stage
 from qorgan.store.simboxes import SimBoxRun, connect, write_findings
@@ -29,9 +30,16 @@ def simboxes(
         Path | None,
         typer.Option(help="Model from `qorgan train simboxes`; rules only without it."),
     ] = None,
-    window: Annotated[str, typer.Option(help=f"Feature window: {', '.join(WINDOWS)}.")] = "week",
+    window: Annotated[
+        str | None,
+        typer.Option(help=f"Feature window: {', '.join(WINDOWS)} (default: the model's, or week)."),
+    ] = None,
     threshold: Annotated[
-        float | None, typer.Option(help="Score from which a SIM is reported.")
+        float | None,
+        typer.Option(
+            help="Score from which a SIM is reported (default: 0.5 with a model, else "
+            "the rules' flag score)."
+        ),
     ] = None,
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 6GB (spills to disk beyond).")
@@ -41,8 +49,13 @@ def simboxes(
     """One row per suspected SIM: ``imsi, score, box``, plus its number, reasons and evidence."""
     started = time.perf_counter()
     loaded = SimBoxModel.load(model) if model is not None else None
-    if loaded is not None and window == "week" and loaded.window != window:
-        window = loaded.window
+    if loaded is not None and window is not None and window != loaded.window:
+        raise InvalidInput(f"{model}: trained on {loaded.window} windows, not {window}")
+    window = window or (loaded.window if loaded is not None else "week")
+    if window not in WINDOWS:
+        raise InvalidInput(f"--window {window}: expected one of {', '.join(WINDOWS)}")
+    if threshold is None and loaded is not None:
+        threshold = 0.5  # the calibrated probability of a box SIM
     db = connect(memory_limit)
     with RejectSink(rejects_path(out, rejects)) as sink:
         with console.status("reading calls"):
@@ -50,8 +63,6 @@ def simboxes(
             if sms_file is not None:
                 stage(db, sms_file, "sms", "sms", sink)
         run = SimBoxRun(db, window, sms_file is not None, model=loaded, flag_at=threshold)
-        if loaded is not None and threshold is None:
-            run.flag_at = 0.5
         with console.status(f"scoring SIMs over {window} windows"):
             scored = run.score()
             findings = run.findings()

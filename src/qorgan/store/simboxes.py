@@ -10,6 +10,7 @@ its list current without recomputing the country.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,10 +19,20 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
 
 from qorgan.core.decisions import Signal
+from qorgan.core.errors import InvalidInput
 from qorgan.telecom.simbox_features import feature_sql, links_sql
-from qorgan.telecom.simboxes import SimBoxModel, SimBoxRules, SimFinding, group_boxes, score_sims
+from qorgan.telecom.simboxes import (
+    SimBoxModel,
+    SimBoxRules,
+    SimFinding,
+    group_boxes,
+    score_sims,
+    train,
+)
 
 RETENTION = {"hour": timedelta(days=1), "day": timedelta(days=7), "week": timedelta(days=28)}
 
@@ -160,13 +171,6 @@ FINDINGS_SCHEMA = pa.schema(
 def write_findings(findings: list[SimFinding], out: Path) -> None:
     """``imsi, score, box`` (the contract) plus ``msisdn``, ``reasons`` (a JSON list) and
     ``evidence`` (a JSON object per reason) to .csv, .parquet, .json or .jsonl."""
-    import json
-
-    import pyarrow.csv as pcsv
-    import pyarrow.parquet as pq
-
-    from qorgan.core.errors import InvalidInput
-
     rows = [
         {
             "imsi": f.imsi,
@@ -197,8 +201,6 @@ def write_findings(findings: list[SimFinding], out: Path) -> None:
 def train_from_world(world: Path, window: str = "week", seed: int = 0) -> SimBoxModel:
     """Fit the SIM-box model on a simulated world: labels from ``truth/simbox_sims``, folds
     grouped by box (box SIMs) and by handset (every other SIM)."""
-    from qorgan.core.errors import InvalidInput
-    from qorgan.telecom.simboxes import train
 
     calls, truth = world / "calls.parquet", world / "truth" / "simbox_sims.parquet"
     if not calls.exists() or not truth.exists():

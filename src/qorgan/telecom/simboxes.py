@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -301,16 +301,16 @@ def score_sims(
     probability, and the rule signals stay as the reasons.
     """
     rows = features.to_pylist()
-    probs = model.score(features) if model is not None else None
+    probs = model.score(features) if model is not None else np.zeros(0)
     best: dict[str, tuple[float, str, tuple[Signal, ...]]] = {}
     for i, row in enumerate(rows):
         signals = rule_signals(row, rules, window, with_sms)
-        if probs is None:
+        if model is None:
             score = rule_score(signals, rules)
         else:
             score = float(probs[i])
             if score >= 0.5:
-                top = model.top_features(features, i) if model is not None else []
+                top = model.top_features(features, i)
                 evidence = (("window", window), ("window_start", _iso(row["window_start"])),
                             ("probability", f"{score:.3f}"),
                             *((name, f"{row[name]:.3g}") for name, _ in top))  # fmt: skip
@@ -342,11 +342,10 @@ def group_boxes(flagged: Iterable[str], links: Iterable[tuple[str, str]]) -> dic
     for imsi in parent:
         members.setdefault(find(imsi), []).append(imsi)
     boxes: dict[str, str] = {}
-    for root, sims in members.items():
+    for sims in members.values():
         box = "BOX-" + hashlib.sha256(min(sims).encode()).hexdigest()[:10].upper()
         for imsi in sims:
             boxes[imsi] = box
-        del root
     return boxes
 
 
@@ -362,8 +361,3 @@ def to_registry(findings: Iterable[SimFinding], sink: IndicatorSink, at: Any = N
                                                (SOURCE,), at))  # fmt: skip
         written += 1
     return written
-
-
-def rules_dict(rules: SimBoxRules) -> dict[str, Any]:
-    """The thresholds as plain data (for the findings' provenance)."""
-    return asdict(rules)

@@ -88,3 +88,19 @@ def test_train_then_find_with_the_model(world: Path, tmp_path: Path) -> None:
     assert rows
     assert all(0.5 <= r["score"] <= 1.0 for r in rows)
     assert any("SIMBOX_MODEL" in json.loads(r["reasons"]) for r in rows)
+
+
+def test_a_window_the_model_was_not_trained_on_is_refused(world: Path, tmp_path: Path) -> None:
+    model = tmp_path / "day-model.json"
+    trained = CliRunner().invoke(
+        app, ["train", "simboxes", "--world", str(world), "--out", str(model), "--window", "day"]
+    )
+    assert trained.exit_code == 0, trained.output
+    calls = str(world / "calls.parquet")
+    out = str(tmp_path / "x.csv")
+    for extra in (["--model", str(model), "--window", "week"], ["--window", "fortnight"]):
+        result = CliRunner().invoke(
+            app, ["find", "simboxes", "--calls", calls, "--out", out, *extra]
+        )
+        assert result.exit_code != 0
+        assert "window" in str(result.exception)
