@@ -3,6 +3,7 @@
 Usage::
 
     python bench/bench_simboxes.py --world DIR [--window week] [--copies 1] [--memory-limit 6GB]
+                                   [--partitions N]
 
 Runs the finder (rules) over ``DIR/calls.parquet`` and ``DIR/sms.parquet``: features, scores,
 box grouping. ``--copies N`` streams the calls N times over with every SIM, number, handset
@@ -48,13 +49,14 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--memory-limit", default="6GB")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--partitions", type=int, default=1)
     args = parser.parse_args()
     db = connect(args.memory_limit, args.threads)
     db.execute(calls_view(args.world, args.copies))
     (rows,) = db.execute("select count(*) from calls").fetchall()[0]
     started = time.perf_counter()
     run = SimBoxRun(db, args.window)
-    scored = run.score()
+    scored = run.score(partitions=args.partitions)
     scored_at = time.perf_counter() - started
     findings = run.findings()
     seconds = time.perf_counter() - started
@@ -74,6 +76,7 @@ def main() -> None:
                 "rows_per_s": round(rows / seconds),
                 "peak_rss_mb": round(peak_mb),
                 "memory_limit": args.memory_limit,
+                "partitions": args.partitions,
             }
         )
         + "\n"

@@ -89,8 +89,25 @@ class SimBoxRun:
         finally:
             self.db.unregister("subset")
 
-    def score(self, subset: Iterable[str] | None = None) -> int:
-        """(Re)score every SIM, or the ``subset``; returns how many SIMs were scored."""
+    def score(self, subset: Iterable[str] | None = None, partitions: int = 1) -> int:
+        """(Re)score every SIM, or the ``subset``; returns how many SIMs were scored.
+
+        ``partitions`` > 1 scores every SIM in that many passes, each over the SIMs of one
+        hash bucket of their IMSI: the query's largest aggregates (per SIM and callee, per
+        handset) then hold a bucket's groups at a time, so a national day fits in memory at
+        the cost of reading the calls once per pass.
+        """
+        if subset is None and partitions > 1:
+            self.scores = {}
+            for bucket in range(partitions):
+                members = [r[0] for r in self.db.execute(
+                    "select distinct imsi from calls where imsi is not null "
+                    "and hash(imsi) % ? = ?", [partitions, bucket]).fetchall()]  # fmt: skip
+                self.scores.update(
+                    score_sims(self.features(members), self.rules, self.window, self.with_sms,
+                               self.model)
+                )  # fmt: skip
+            return len(self.scores)
         table = self.features(subset)
         fresh = score_sims(table, self.rules, self.window, self.with_sms, self.model)
         if subset is not None:

@@ -146,7 +146,9 @@ with
     ),
     imei_load as (
         select imei, window_start, count(*) as imsis from (
-            select distinct imsi, window_start, imei from o where imei is not null
+            select distinct imsi, window_start, imei from o where imei is not null{
+        " and imei in (select imei from mine)" if subset else ""
+    }
         ) u group by imei, window_start
     ),
     handsets as (

@@ -20,7 +20,17 @@ from qorgan.store.simboxes import SimBoxRun, connect
 from qorgan.telecom.reasons import REASONS
 from qorgan.telecom.screening import CallScreener
 from qorgan.telecom.simbox_features import FEATURES, feature_sql
-from qorgan.telecom.simboxes import SimBoxModel, group_boxes, to_registry, train
+from qorgan.telecom.simboxes import (
+    SimBoxModel,
+    SimBoxRules,
+    group_boxes,
+    rule_score,
+    rule_scores,
+    rule_signals,
+    score_sims,
+    to_registry,
+    train,
+)
 
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 11:00 in Kazakhstan, a Monday
 COLUMNS = ("call_id", "ts", "caller", "callee", "ingress", "imsi", "imei", "cell_id",
@@ -191,3 +201,50 @@ def test_model_round_trips_and_scores_in_unit_interval(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput):
         SimBoxModel.load(tmp_path / "bad.json")
     assert len(FEATURES) == features.num_columns - 5
+
+
+_FEATURE_ROW = st.fixed_dictionaries(
+    {
+        "out_calls": st.integers(0, 80),
+        "imsis_per_imei": st.integers(0, 12),
+        "distinct_callees": st.integers(0, 60),
+        "reciprocity": st.sampled_from([0.0, 0.005, 0.01, 0.02, 0.5]),
+        "in_out_ratio": st.sampled_from([0.0, 0.05, 0.06, 1.0]),
+        "in_calls": st.integers(0, 5),
+        "repeat_callee_share": st.sampled_from([0.0, 0.1, 0.11, 0.9]),
+        "distinct_cells": st.integers(0, 5),
+        "top_cell_share": st.sampled_from([0.0, 0.49, 0.5, 1.0]),
+        "calls_per_active_hour": st.sampled_from([0.5, 1.99, 2.0, 9.0]),
+        "sms_out": st.integers(0, 2),
+        "sms_in": st.integers(0, 2),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(_FEATURE_ROW, min_size=1, max_size=30), with_sms=st.booleans())
+def test_column_rule_scores_equal_the_per_row_rules(
+    rows: list[dict[str, float]], with_sms: bool
+) -> None:
+    rules = SimBoxRules()
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    full = [
+        {**row, "imsi": f"40101{i % 7:010d}", "msisdn": f"7701{i % 7:07d}", "window_start": start}
+        for i, row in enumerate(rows)
+    ]
+    table = pa.Table.from_pylist(full)
+    per_row = [rule_score(rule_signals(row, rules, "week", with_sms), rules) for row in full]
+    assert rule_scores(table, rules, with_sms).tolist() == pytest.approx(per_row, abs=1e-6)
+    best = score_sims(table, rules, "week", with_sms)
+    for imsi, (score, _, signals) in best.items():
+        mine = [s for row, s in zip(full, per_row, strict=True) if row["imsi"] == imsi]
+        assert score == pytest.approx(max(mine), abs=1e-6)
+        assert (score > 0) == bool(signals)
+
+
+def test_scoring_in_partitions_gives_the_scores_of_one_pass() -> None:
+    whole = _run(_calls())
+    parts = _run(_calls())
+    parts.score(partitions=3)
+    assert parts.scores == whole.scores
+    assert whole.scores  # the fixture has SIMs to score
