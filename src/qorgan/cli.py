@@ -158,6 +158,31 @@ def _story(out: Path) -> str:
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    accounts: Annotated[
+        Path | None, typer.Option(help="Accounts feed: holders' phones, opening dates, kinds.")
+    ] = None,
+    roaming: Annotated[Path | None, typer.Option(help="Roaming feed: who is abroad.")] = None,
+    decision_log: Annotated[Path, typer.Option(help="Every decision, one JSON line each.")] = Path(
+        "qorgan-decisions.jsonl"
+    ),
+) -> None:
+    """The real-time HTTP API: payments scored before confirmation, calls screened at set-up.
+
+    OpenAPI at ``/docs`` and ``/openapi.json``.
+    """
+    import uvicorn
+
+    from qorgan.api.app import ApiSettings, create_app
+
+    settings = ApiSettings(accounts=accounts, roaming=roaming, decision_log=decision_log)
+    console.print(f"serve: http://{host}:{port}/docs, decisions -> {decision_log}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def sip(
     host: Annotated[str, typer.Option(help="Address to listen on, UDP and TCP.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port, the same for UDP and TCP.")] = 5060,

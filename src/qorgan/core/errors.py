@@ -68,3 +68,18 @@ class InvalidValue(InvalidInput, ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class InvalidFields(InvalidInput):
+    """Some fields of one record (an API request's body) cannot be normalised.
+
+    Attributes:
+        source: what the record is (``transfer``, ``call`` ...).
+        problems: ``(field, reason)`` for every bad or missing field, in the feed's order.
+    """
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        listed = "; ".join(f"{name}: {reason}" for name, reason in problems)
+        super().__init__(f"{source}: {listed}")
+        self.source = source
+        self.problems = problems

@@ -13,14 +13,15 @@ first seen: about 100 bytes per distinct id. Two distinct ids collide with odds 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import functools
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from qorgan.core.columns import column_converter
-from qorgan.core.errors import InvalidInput, MissingColumns
+from qorgan.core.errors import InvalidFields, InvalidInput, InvalidValue, MissingColumns
 from qorgan.core.feeds import Feed
 from qorgan.core.records import CHOICE_TYPES, RECORD_TYPES, Record
 from qorgan.core.rejects import RejectSink
-from qorgan.core.values import converter
+from qorgan.core.values import Converter, converter
 
 _Problem = tuple[str, object, str]  # column, value as given, reason
 
@@ -145,3 +146,32 @@ class Intake:
                 )
                 self._pending.append((row, True, self._id_label, shown, reason))
         return found
+
+
+@functools.cache
+def _converters(feed: Feed) -> tuple[tuple[Converter, ...], frozenset[str]]:
+    converters = tuple(converter(c, CHOICE_TYPES.get(c.choices)) for c in feed.columns)
+    return converters, frozenset(c.name for c in feed.columns)
+
+
+def record_from(feed: Feed, values: Mapping[str, object], source: str | None = None) -> Record:
+    """One record from ``column -> raw value`` (an API request's JSON body), with exactly
+    the checks and normalisation of the feed files.
+
+    Raises:
+        InvalidFields: naming every field that is missing, bad, or not a column of the feed.
+    """
+    problems: list[tuple[str, str]] = []
+    converted: list[object] = []
+    converters, known = _converters(feed)
+    for column, convert in zip(feed.columns, converters, strict=True):
+        try:
+            converted.append(convert(values.get(column.name)))
+        except InvalidValue as error:
+            problems.append((column.name, error.reason))
+    if not known.issuperset(values):
+        problems += [(name, "not a field of this record") for name in values if name not in known]
+    if problems:
+        raise InvalidFields(source or feed.name, problems)
+    make: Callable[..., Record] = RECORD_TYPES[feed.name]
+    return make(*converted)

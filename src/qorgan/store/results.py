@@ -32,6 +32,8 @@ SCHEMA = pa.schema(
 
 
 def _evidence(decision: Decision) -> str:
+    if not decision.signals:
+        return "{}"
     return json.dumps(
         {s.code: dict(s.evidence) for s in decision.signals}, ensure_ascii=False, sort_keys=True
     )
