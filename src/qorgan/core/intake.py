@@ -13,7 +13,6 @@ first seen: about 100 bytes per distinct id. Two distinct ids collide with odds 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from qorgan.core.columns import column_converter
@@ -148,10 +147,17 @@ class Intake:
         return found
 
 
-@functools.cache
+_CONVERTERS: dict[str, tuple[tuple[Converter, ...], frozenset[str]]] = {}
+
+
 def _converters(feed: Feed) -> tuple[tuple[Converter, ...], frozenset[str]]:
-    converters = tuple(converter(c, CHOICE_TYPES.get(c.choices)) for c in feed.columns)
-    return converters, frozenset(c.name for c in feed.columns)
+    """The feed's converters and column names, built once (keyed by name: hashing a whole
+    ``Feed`` per request would cost more than the lookup saves)."""
+    known = _CONVERTERS.get(feed.name)
+    if known is None:
+        converters = tuple(converter(c, CHOICE_TYPES.get(c.choices)) for c in feed.columns)
+        known = _CONVERTERS[feed.name] = (converters, frozenset(c.name for c in feed.columns))
+    return known
 
 
 def record_from(feed: Feed, values: Mapping[str, object], source: str | None = None) -> Record:

@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from qorgan.core.errors import InvalidValue
 
 
+@lru_cache(maxsize=1 << 16)  # a customer pays from the same few addresses again and again
 def normalise_ip(raw: str) -> str:
     """Validate an IPv4 or IPv6 address and return its compressed form.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
+import time
 from pathlib import Path
 from typing import IO
 
@@ -39,7 +39,7 @@ class DecisionLog:
                 "score": decision.score,
                 "reasons": list(decision.reasons),
                 "evidence": {s.code: dict(s.evidence) for s in decision.signals},
-                "decided_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "decided_at_ms": time.time_ns() // 1_000_000,
             },
             ensure_ascii=False,
         )
