@@ -37,9 +37,10 @@ from qorgan.banking.iso20022 import parse_payments
 from qorgan.banking.payments import PaymentScorer
 from qorgan.banking.reasons import REASONS as PAYMENT_REASONS
 from qorgan.core.decisions import Decision
-from qorgan.core.errors import InvalidFields, InvalidInput
+from qorgan.core.errors import InvalidFields, InvalidInput, InvalidValue
 from qorgan.core.feeds import CALLS, TRANSFERS
 from qorgan.core.intake import record_from
+from qorgan.core.money import parse_money
 from qorgan.core.ports import InMemoryCallContext
 from qorgan.core.readers import read_all
 from qorgan.core.records import AccountRecord, CallRecord, RoamingRecord, TransferRecord
@@ -176,10 +177,17 @@ def _json_object(body: bytes, source: str) -> dict[str, Any]:
     """The request body as a JSON object, or a 4xx naming what is wrong with it."""
     try:
         values = json.loads(body, parse_float=Decimal)
+        json.dumps(values, ensure_ascii=False, default=str).encode("utf-8")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidInput(f"{source}: the body is not JSON: {error}") from None
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{source}: the body holds a lone surrogate (not Unicode text)"
+        ) from None
     except RecursionError:
         raise InvalidInput(f"{source}: the body nests too deeply") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python will convert
+        raise InvalidInput(f"{source}: the body is not usable JSON: {error}") from None
     if not isinstance(values, dict):
         kind = type(values).__name__
         raise InvalidFields(source, [("body", f"expected a JSON object, got {kind}")])
@@ -316,13 +324,15 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     return app
 
 
-def _balance(raw: str | float | int | None) -> Decimal | None:
+def _balance(raw: object) -> Decimal | None:
+    """``payer_balance`` as money (zero allowed: an empty account), or a 422 naming it."""
     if raw is None:
         return None
+    if raw in (0, "0", "0.0", "0.00"):
+        return Decimal(0)
+    if not isinstance(raw, str | int | float | Decimal) or isinstance(raw, bool):
+        raise InvalidFields("payment", [("payer_balance", "expected a number")])
     try:
-        value = Decimal(str(raw))
-    except ArithmeticError:
-        raise InvalidFields("payment", [("payer_balance", f"not a number: {raw!r}")]) from None
-    if not value.is_finite():
-        raise InvalidFields("payment", [("payer_balance", f"not a finite number: {raw!r}")])
-    return value
+        return parse_money(raw)
+    except InvalidValue as error:
+        raise InvalidFields("payment", [("payer_balance", error.reason)]) from None

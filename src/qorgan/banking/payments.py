@@ -39,6 +39,8 @@ from qorgan.core.records import AccountKind, AccountRecord, TransferRecord
 
 DAY_S = 86_400.0
 HOUR_S = 3_600.0
+MAX_CALL_S = 4 * HOUR_S  # the longest call looked back for
+KZT = "KZT"
 LOCAL_OFFSET_H = 5  # Kazakhstan: UTC+5
 SCREENED = {"block": 0.7, "flag": 0.5}
 EXTERNAL = frozenset({"international", "voip"})
@@ -217,7 +219,7 @@ class PaymentScorer:
         if payer == "CASH":  # a deposit: nothing to stop
             return Decision(transfer.transfer_id, Action.ALLOW, 0.0)
         t = transfer.ts.timestamp()
-        amount = float(transfer.amount)
+        amount = float(transfer.amount) if transfer.currency == KZT else None
         signals = self._behaviour(transfer, t, amount, balance)
         payee = transfer.to_account
         if payee[:2].isalpha() and payee[2:4].isdigit():  # an IBAN, not CASH or CRYPTO:
@@ -237,7 +239,8 @@ class PaymentScorer:
                     signals += calls
                     risky = [s.code for s in signals if s.code in PAYMENT_RISK]
                     if risky:
-                        evidence = (("call_id", dict(calls[0].evidence).get("call_id", "")),
+                        strongest = max(calls, key=lambda s: s.score)
+                        evidence = (("call_id", dict(strongest.evidence).get("call_id", "")),
                                     ("payment", ",".join(risky)))  # fmt: skip
                         signals.append(Signal("CALL_THEN_RISKY_PAYMENT", 0.6, evidence))
         if not signals:
@@ -254,20 +257,23 @@ class PaymentScorer:
         return Decision(transfer.transfer_id, action, score, tuple(signals))
 
     def _behaviour(
-        self, transfer: TransferRecord, t: float, amount: float, balance: Decimal | None
+        self, transfer: TransferRecord, t: float, amount: float | None, balance: Decimal | None
     ) -> list[Signal]:
+        """The payer's rules; ``amount`` is ``None`` for another currency than tenge, whose
+        amount is not compared with the payer's history."""
         config = self.config
         state = self._state.get(transfer.from_account)
         signals: list[Signal] = []
         evidence: tuple[tuple[str, str], ...]
-        if balance is not None and balance > 0 and amount >= config.drain_share * float(balance):
-            share = f"{amount / float(balance):.2f}"
+        drain = Decimal(str(config.drain_share))
+        if balance and amount is not None and transfer.amount >= drain * balance:
+            share = f"{transfer.amount / balance:.2f}"
             signals.append(Signal("PAY_DRAIN", 0.35, (("share_of_balance", share),)))
         if state is None:
             return signals
         payee = transfer.to_account
         if state.out_n >= config.min_history:
-            if amount >= config.amount_ratio * state.out_max:
+            if amount is not None and amount >= config.amount_ratio * state.out_max:
                 ratio = amount / state.out_max if state.out_max else float("inf")
                 strength = 0.5 if ratio >= config.amount_ratio_high else 0.35
                 evidence = (("amount", _money(amount)), ("previous_max", _money(state.out_max)),
@@ -289,18 +295,18 @@ class PaymentScorer:
         last_hour = state.out_hour
         if last_hour.moves:
             last_hour.expire(t)
-            count, total = len(last_hour.moves) + 1, last_hour.total + amount
+            count, total = len(last_hour.moves) + 1, last_hour.total + (amount or 0.0)
             if count >= config.velocity_count or (
                 count > 1 and state.out_max and total >= config.amount_ratio * state.out_max
             ):
                 evidence = (("transfers_last_hour", str(count)), ("sum_last_hour", _money(total)))
                 signals.append(Signal("PAY_VELOCITY", 0.25, evidence))
         arrivals = state.arrivals
-        if arrivals:
+        if arrivals and amount is not None:
             while arrivals and arrivals[0][0] < t - config.arrived_within_s:
                 arrivals.popleft()
             for ts, value in arrivals:
-                if value >= 0.5 * amount:
+                if amount >= 0.5 * value:
                     before = str(int((t - ts) // 60))
                     evidence = (("credit", _money(value)), ("minutes_before", before))
                     signals.append(Signal("PAY_FUNDS_JUST_ARRIVED", 0.35, evidence))
@@ -353,13 +359,16 @@ class PaymentScorer:
         config = self.config
         best: dict[str, Signal] = {}
         ongoing: Signal | None = None
-        for call in self.context.recent(phone, t - config.call_window_s - 4 * HOUR_S, t):
+        for call in self.context.recent(phone, t - config.call_window_s - MAX_CALL_S, t):
+            # What was known at the payment: a call still going on has lasted ``t - call.ts``
+            # so far, whatever the record says about its end (a replayed CDR knows it).
+            elapsed = min(call.duration_s, int(t - call.ts))
             ended = call.ts + call.duration_s
             if ended < t - config.call_window_s:
                 continue
             evidence = (
                 ("call_id", call.call_id), ("caller", call.caller or "withheld"),
-                ("ingress", call.ingress), ("duration_s", str(call.duration_s)),
+                ("ingress", call.ingress), ("talked_s", str(elapsed)),
                 ("minutes_before", str(max(0, int((t - call.ts) // 60)))),
             )  # fmt: skip
             found: list[Signal] = []
@@ -370,7 +379,7 @@ class PaymentScorer:
                 found.append(Signal("CALL_SCREENED", strength, screened))
             elif call.first_time and call.ingress in EXTERNAL:
                 found.append(Signal("CALL_INTERNATIONAL", 0.35, evidence))
-            if call.first_time and call.answered and call.duration_s >= config.long_call_s:
+            if call.first_time and call.answered and elapsed >= config.long_call_s:
                 found.append(Signal("CALL_FIRST_TIME_CALLER", 0.5, evidence))
             for signal in found:
                 known = best.get(signal.code)
@@ -386,11 +395,14 @@ class PaymentScorer:
     def learn(self, transfer: TransferRecord) -> None:
         """Add ``transfer`` to both accounts' history."""
         t = transfer.ts.timestamp()
-        amount = float(transfer.amount)
+        # Sums and maxima are in tenge; another currency's amount is not compared with them
+        # (the contract carries no exchange rates).
+        amount = float(transfer.amount) if transfer.currency == KZT else 0.0
         payer, payee = transfer.from_account, transfer.to_account
         payer_hash, payee_hash = hash(payer), hash(payee)
         if payer != "CASH":
             state = self.state(payer)
+            state.out_day.expire(t)
             new_payee = payee_hash not in state.payees
             state.out_n += 1
             state.out_max = max(state.out_max, amount)

@@ -8,7 +8,7 @@ for single-process runs); the registry package implements the same port at scale
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -143,6 +143,10 @@ class CallContextSink(Protocol):
         """Whether ``caller`` has called ``callee`` before (withheld callers never have)."""
         ...
 
+    def finish(self, callee: str, call_id: str, answered: bool, duration_s: int) -> bool:
+        """Record how a call kept since its set-up ended; ``False`` when it is not kept."""
+        ...
+
 
 class InMemoryCallContext:
     """Recent calls per subscriber, in memory: the default for single-process runs and tests.
@@ -171,6 +175,16 @@ class InMemoryCallContext:
         keep = call.ts - self.retention_s
         while calls[0].ts < keep:
             calls.popleft()
+
+    def finish(self, callee: str, call_id: str, answered: bool, duration_s: int) -> bool:
+        calls = self._calls.get(callee)
+        if calls is None:
+            return False
+        for i in range(len(calls) - 1, -1, -1):
+            if calls[i].call_id == call_id:
+                calls[i] = replace(calls[i], answered=answered, duration_s=duration_s)
+                return True
+        return False
 
     def recent(self, phone: str, since: float, until: float) -> list[CallContext]:
         calls = self._calls.get(phone)

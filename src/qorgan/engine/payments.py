@@ -9,6 +9,7 @@ sees only the calls and transfers before it).
 from __future__ import annotations
 
 import heapq
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,9 +36,30 @@ class PaymentFlow:
     context: InMemoryCallContext = field(default_factory=InMemoryCallContext)
     calls_seen: int = 0
     transfers_seen: int = 0
+    remember: int = 100_000
+    _decided: OrderedDict[tuple[str, str], Decision | None] = field(
+        default_factory=OrderedDict, repr=False
+    )
+
+    def _again(self, kind: str, event_id: str) -> tuple[bool, Decision | None]:
+        """The decision already given on an event sent again (a client's retry), so that
+        a retry is answered alike and never learned twice."""
+        key = (kind, event_id)
+        if key in self._decided:
+            self._decided.move_to_end(key)
+            return True, self._decided[key]
+        return False, None
+
+    def _keep(self, kind: str, event_id: str, decision: Decision | None) -> None:
+        self._decided[(kind, event_id)] = decision
+        if len(self._decided) > self.remember:
+            self._decided.popitem(last=False)
 
     def on_call(self, call: CallRecord) -> Decision | None:
         """Screen ``call`` (when there is a screener) and remember it for the callee's bank."""
+        repeated, known = self._again("call", call.call_id)
+        if repeated:
+            return known
         decision = self.screener.screen(call).decision if self.screener is not None else None
         self.context.record(
             CallContext(
@@ -49,12 +71,18 @@ class PaymentFlow:
             )
         )  # fmt: skip
         self.calls_seen += 1
+        self._keep("call", call.call_id, decision)
         return decision
 
     def on_transfer(self, transfer: TransferRecord, balance: Decimal | None = None) -> Decision:
-        """Decide ``transfer`` and learn it."""
+        """Decide ``transfer`` and learn it (a transfer sent again gets the same answer)."""
+        repeated, known = self._again("transfer", transfer.transfer_id)
+        if repeated and known is not None:
+            return known
         self.transfers_seen += 1
-        return self.scorer.decide(transfer, balance)
+        decision = self.scorer.decide(transfer, balance)
+        self._keep("transfer", transfer.transfer_id, decision)
+        return decision
 
     def replay(
         self, calls: Iterable[CallRecord], transfers: Iterable[TransferRecord]

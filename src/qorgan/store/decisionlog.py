@@ -41,7 +41,7 @@ class DecisionLog:
                 "evidence": {s.code: dict(s.evidence) for s in decision.signals},
                 "decided_at_ms": time.time_ns() // 1_000_000,
             },
-            ensure_ascii=False,
+            ensure_ascii=True,  # a lone surrogate in an id must not fail the write
         )
         with self._lock:
             self.written += 1
