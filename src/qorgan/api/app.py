@@ -21,7 +21,7 @@ import dataclasses
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
@@ -41,6 +41,7 @@ from qorgan.core.errors import InvalidFields, InvalidInput, InvalidValue
 from qorgan.core.feeds import CALLS, TRANSFERS
 from qorgan.core.intake import record_from
 from qorgan.core.money import parse_money
+from qorgan.core.msisdn import normalise_presented
 from qorgan.core.ports import InMemoryCallContext
 from qorgan.core.readers import read_all
 from qorgan.core.records import AccountRecord, CallRecord, RoamingRecord, TransferRecord
@@ -63,6 +64,8 @@ class ApiSettings(BaseSettings):
         telecom_context: whether payment scoring reads the telecom context.
         message_utc_offset_h: the UTC offset of ISO 20022 times written without one (a
             Kazakh bank's local time, UTC+5, by default).
+        max_ahead_s: how far past the server's clock a payment's or call's time may be (clock
+            skew); later ones are refused, as keyed state is kept in time order.
     """
 
     model_config = SettingsConfigDict(env_prefix="QORGAN_")
@@ -72,6 +75,7 @@ class ApiSettings(BaseSettings):
     decision_log: Path | None = Path("qorgan-decisions.jsonl")
     telecom_context: bool = True
     message_utc_offset_h: float = 5.0
+    max_ahead_s: float = 300.0
 
 
 class Payment(BaseModel):
@@ -79,7 +83,7 @@ class Payment(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    transfer_id: str = Field(min_length=1, max_length=200)
+    transfer_id: str = Field(min_length=1)
     ts: str | int = Field(description="ISO 8601 with offset, or epoch milliseconds")
     from_account: str = Field(description="IBAN")
     to_account: str = Field(description="IBAN, CASH or CRYPTO:<exchange>")
@@ -98,7 +102,7 @@ class Call(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    call_id: str = Field(min_length=1, max_length=200)
+    call_id: str = Field(min_length=1)
     ts: str | int
     caller: str | None = None
     callee: str
@@ -111,6 +115,16 @@ class Call(BaseModel):
 
 
 PAYMENT_SCHEMA = Payment.model_json_schema()
+
+
+class CallEnd(BaseModel):
+    """The end of a call posted earlier to ``/v1/calls/screen``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    callee: str
+    answered: bool
+    duration_s: int = Field(ge=0, le=86_400)
 
 
 class SignalOut(BaseModel):
@@ -270,9 +284,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
         The body is the ``Payment`` schema, checked by the same normalisers as the feeds
         (one pass, no second model in front of them: this is the hot path)."""
-        values = _json_object(await request.body(), "payment")
+        values = _json_object(await _body(request), "payment")
         balance = _balance(values.pop("payer_balance", None))
         transfer = cast(TransferRecord, record_from(TRANSFERS, values, "payment"))
+        _not_ahead(transfer.ts, settings.max_ahead_s, "payment")
         decision = flow.on_transfer(transfer, balance)
         log.write("payment", decision)
         return Response(json.dumps(_decision_json(decision)), media_type="application/json")
@@ -288,14 +303,17 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         """Decide every credit transfer of an ISO 20022 ``pain.001`` or ``pacs.008`` message;
         transactions lacking what scoring needs are listed in ``rejected`` with the element
         and the reason (422 when none could be scored)."""
-        body = await request.body()
+        body = await _body(request)
         result = parse_payments(body, source="request body", local_tz=local_tz)
         rejected = [Rejected(**dataclasses.asdict(r)) for r in result.rejected]
         if not result.transfers:
             detail = [r.model_dump() for r in rejected] or "no credit transfer in the message"
             raise HTTPException(status_code=422, detail=detail)
         decisions = []
+        now = datetime.now(UTC)
         for transfer in result.transfers:
+            if transfer.ts > now:  # scheduled for later: decided now, as of now
+                transfer = dataclasses.replace(transfer, ts=now)
             decision = flow.on_transfer(transfer)
             log.write("payment", decision)
             decisions.append(_out(decision))
@@ -311,10 +329,24 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         """Screen a call at set-up (``allow``, ``flag``, ``block``) and remember it for the
         callee's bank."""
         record = cast(CallRecord, record_from(CALLS, call.model_dump(), "call"))
+        _not_ahead(record.ts, settings.max_ahead_s, "call")
         decision = flow.on_call(record)
         assert decision is not None
         log.write("call", decision)
         return _out(decision)
+
+    @app.post("/v1/calls/{call_id}/end", responses={**ERRORS, 404: {"model": Problem}})
+    async def end_call(call_id: str, end: CallEnd) -> dict[str, object]:
+        """How a call screened at set-up ended: whether it was answered and how long it
+        lasted, so that payment scoring knows the call is over (until then a call counts as
+        still going on)."""
+        try:
+            callee = normalise_presented(end.callee)
+        except InvalidValue as error:
+            raise InvalidFields("call end", [("callee", error.reason)]) from None
+        if not flow.context.finish(callee, call_id, end.answered, end.duration_s):
+            raise HTTPException(status_code=404, detail=f"no call {call_id!r} to {callee} kept")
+        return {"call_id": call_id, "callee": callee, "finished": True}
 
     # The hot path: FastAPI's route above documents ``/v1/payments/score`` in the OpenAPI
     # contract; requests are dispatched to the same function through a plain Starlette route
@@ -336,3 +368,27 @@ def _balance(raw: object) -> Decimal | None:
         return parse_money(raw)
     except InvalidValue as error:
         raise InvalidFields("payment", [("payer_balance", error.reason)]) from None
+
+
+MAX_BODY_BYTES = 1 << 20
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused with a 413 past ``MAX_BODY_BYTES`` before it is all read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPException(status_code=413, detail=f"body over {MAX_BODY_BYTES:,} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise HTTPException(status_code=413, detail=f"body over {MAX_BODY_BYTES:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _not_ahead(ts: datetime, max_ahead_s: float, source: str) -> None:
+    ahead = (ts - datetime.now(UTC)).total_seconds()
+    if ahead > max_ahead_s:
+        reason = f"{ahead:,.0f} s ahead of the server's clock (at most {max_ahead_s:g} s)"
+        raise InvalidFields(source, [("ts", reason)])

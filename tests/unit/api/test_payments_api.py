@@ -107,9 +107,19 @@ def test_a_bad_field_is_a_422_that_names_it(
     assert field in response.text
 
 
+HUGE = b'{"transfer_id": "t", "amount": ' + b"9" * 5000 + b"}"
+SURROGATE = b'{"transfer_id": "\\ud800", "ts": "2026-03-09T08:00:00Z"}'
+SURROGATE_KEY = b'{"\\udfff": 1}'
+
+
 @pytest.mark.parametrize(
-    "raw", [b"{", b"", b"[]", b"null", b'{"transfer_id": 5}', '{"a": "\u0000"}'.encode()]
-)
+    "raw",
+    [
+        b"{", b"", b"[]", b"null", b'{"transfer_id": 5}', '{"a": "\u0000"}'.encode(),
+        HUGE, SURROGATE, SURROGATE_KEY, b"\xff\xfe{", b'{"a": NaN}', b"<xml/>",
+        b"[" * 100_000,
+    ],
+)  # fmt: skip
 def test_malformed_json_is_a_4xx_never_a_500(client: TestClient, raw: bytes) -> None:
     response = client.post(
         "/v1/payments/score", content=raw, headers={"content-type": "application/json"}
@@ -163,3 +173,43 @@ def test_the_openapi_document_is_the_contract(client: TestClient) -> None:
     )
     answer = spec["paths"]["/v1/payments/score"]["post"]["responses"]["200"]["content"]
     assert answer["application/json"]["schema"] == {"$ref": "#/components/schemas/DecisionOut"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"payer_balance": "1e-400"}, "payer_balance"),
+        ({"payer_balance": [1]}, "payer_balance"),
+        ({"ts": "2999-01-01T00:00:00Z"}, "ts"),
+        ({"amount": "1e400"}, "amount"),
+    ],
+)
+def test_odd_values_are_a_422(client: TestClient, change: dict[str, object], field: str) -> None:
+    response = client.post("/v1/payments/score", json={**payment("odd"), **change})
+    assert response.status_code == 422, response.text
+    assert field in response.text
+
+
+def test_a_body_past_the_limit_is_a_413(client: TestClient) -> None:
+    response = client.post(
+        "/v1/payments/score", content=b" " * (2 << 20), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_a_call_posted_at_set_up_counts_once_it_is_known_to_have_lasted(
+    client: TestClient,
+) -> None:
+    setup = {
+        "call_id": "call-7", "ts": at(T0 - timedelta(minutes=30)), "caller": "+77021112233",
+        "callee": PHONE, "ingress": "radio", "answered": True, "duration_s": 0,
+    }  # fmt: skip
+    assert client.post("/v1/calls/screen", json=setup).json()["action"] == "allow"
+    ended = client.post("/v1/calls/call-7/end", json={"callee": PHONE, "answered": True,
+                                                       "duration_s": 1200})  # fmt: skip
+    assert ended.status_code == 200, ended.text
+    body = client.post("/v1/payments/score", json=payment("t-call7")).json()
+    assert "CALL_FIRST_TIME_CALLER" in body["reasons"]
+    missing = client.post("/v1/calls/nope/end", json={"callee": PHONE, "answered": False,
+                                                       "duration_s": 0})  # fmt: skip
+    assert missing.status_code == 404

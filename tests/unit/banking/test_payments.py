@@ -254,3 +254,48 @@ def test_scoring_does_not_learn_and_never_sees_a_later_call(
     (decision,) = replayed.replay(calls, [payment])
     assert decision == first  # calls after the payment never reach it
     assert 0.0 <= decision.score <= 1.0
+
+
+def test_a_replayed_call_counts_only_the_talk_so_far() -> None:
+    """A CDR replayed at set-up knows the call's final length; the payment made a minute
+    into it must not (no leak from the future)."""
+    f = flow()
+    long_call = CallRecord(
+        "call-9", T0 - timedelta(minutes=1), "+77021112233", PHONE, Ingress.RADIO,
+        None, None, None, True, 1800,
+    )  # fmt: skip
+    f.on_call(long_call)
+    early = f.scorer.score(transfer())
+    assert "CALL_FIRST_TIME_CALLER" not in early.reasons
+    later = f.scorer.score(transfer(at=T0 + timedelta(minutes=10)))
+    assert "CALL_FIRST_TIME_CALLER" in later.reasons
+    evidence = dict(next(s for s in later.signals if s.code == "CALL_FIRST_TIME_CALLER").evidence)
+    assert evidence["talked_s"] == "660"
+
+
+def test_a_retried_transfer_is_answered_alike_and_learned_once() -> None:
+    f = flow()
+    first = f.on_transfer(transfer(tid="retry"))
+    again = f.on_transfer(transfer(tid="retry"))
+    assert again == first
+    assert f.transfers_seen == len(history()) + 1
+
+
+def test_another_currency_is_not_compared_with_tenge_history() -> None:
+    f = flow()
+    dollars = TransferRecord(
+        "usd", T0, PAYER, STRANGER, Decimal("400000"), "USD", Channel.WEB, "dev-1", None
+    )
+    assert "PAY_AMOUNT_UNUSUAL" not in f.scorer.score(dollars).reasons
+
+
+def test_every_signal_code_in_the_module_is_documented_and_every_documented_one_used() -> None:
+    import re
+    from pathlib import Path
+
+    import qorgan.banking.payments as module
+
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    used = set(re.findall(r'Signal\(\s*"([A-Z_]+)"', source))
+    used |= set(re.findall(r'found\.append\(Signal\("([A-Z_]+)"', source))
+    assert used == set(REASONS)
