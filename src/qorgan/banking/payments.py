@@ -127,6 +127,8 @@ class Recent:
 
     def expire(self, now: float) -> None:
         moves, before = self.moves, now - self.span_s
+        if not moves or moves[0][0] >= before:
+            return
         while moves and moves[0][0] < before:
             _, amount, who, new = moves.popleft()
             self.total -= amount
@@ -205,20 +207,25 @@ class PaymentScorer:
 
     def decide(self, transfer: TransferRecord, balance: Decimal | None = None) -> Decision:
         """Score ``transfer``, then learn it (the next transfer sees this one)."""
-        decision = self.score(transfer, balance)
-        self.learn(transfer)
+        t = transfer.ts.timestamp()
+        decision = self.score(transfer, balance, t)
+        self.learn(transfer, t)
         return decision
 
     def decide_all(self, transfers: Iterable[TransferRecord]) -> Iterator[Decision]:
         for transfer in transfers:
             yield self.decide(transfer)
 
-    def score(self, transfer: TransferRecord, balance: Decimal | None = None) -> Decision:
-        """The decision on ``transfer`` from what has been learned so far; learns nothing."""
+    def score(
+        self, transfer: TransferRecord, balance: Decimal | None = None, t: float | None = None
+    ) -> Decision:
+        """The decision on ``transfer`` from what has been learned so far. Learns nothing
+        (it only forgets what has slid out of the windows)."""
         payer = transfer.from_account
         if payer == "CASH":  # a deposit: nothing to stop
             return Decision(transfer.transfer_id, Action.ALLOW, 0.0)
-        t = transfer.ts.timestamp()
+        if t is None:
+            t = transfer.ts.timestamp()
         amount = float(transfer.amount) if transfer.currency == KZT else None
         signals = self._behaviour(transfer, t, amount, balance)
         payee = transfer.to_account
@@ -392,9 +399,11 @@ class PaymentScorer:
             signals.append(ongoing)
         return signals
 
-    def learn(self, transfer: TransferRecord) -> None:
-        """Add ``transfer`` to both accounts' history."""
-        t = transfer.ts.timestamp()
+    def learn(self, transfer: TransferRecord, t: float | None = None) -> None:
+        """Add ``transfer`` to both accounts' history (``t``: its time in epoch seconds,
+        when the caller has it already)."""
+        if t is None:
+            t = transfer.ts.timestamp()
         # Sums and maxima are in tenge; another currency's amount is not compared with them
         # (the contract carries no exchange rates).
         amount = float(transfer.amount) if transfer.currency == KZT else 0.0

@@ -13,8 +13,8 @@ REASONS: dict[str, str] = {
     "PAY_DRAIN": "the transfer takes most of the account's balance",
     "PAY_FUNDS_JUST_ARRIVED": "a large credit (a loan, say) arrived just before and is moved on",
     "PAYEE_NEW_ACCOUNT": "the payee's account was opened only days ago",
-    "PAYEE_FAN_IN": "the payee received from several payers new to it within hours",
-    "PAYEE_PASS_THROUGH": "the payee moves on most of what it receives, within hours",
+    "PAYEE_FAN_IN": "the payee received from several payers new to it within the day",
+    "PAYEE_PASS_THROUGH": "the payee moved on most of what it received within the day",
     "PAYEE_MULE_PATTERN": "a person's first payment to an account that looks like a money mule "
     "(new, collecting from strangers, or passing money on)",
     "PAYEE_SUSPECTED": "the payee's account is suspected in the shared registry (a dropper)",
