@@ -23,7 +23,7 @@ order sees only the past. Pure: no I/O, no wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -148,10 +148,6 @@ class PaymentScorer:
         decision = self.score(transfer, balance, t)
         self.learn(transfer, t)
         return decision
-
-    def decide_all(self, transfers: Iterable[TransferRecord]) -> Iterator[Decision]:
-        for transfer in transfers:
-            yield self.decide(transfer)
 
     def score(
         self, transfer: TransferRecord, balance: Decimal | None = None, t: float | None = None

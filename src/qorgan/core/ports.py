@@ -191,6 +191,3 @@ class InMemoryCallContext:
         if not calls:
             return []
         return [c for c in calls if since <= c.ts <= until]
-
-    def __len__(self) -> int:
-        return sum(len(calls) for calls in self._calls.values())
