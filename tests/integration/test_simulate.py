@@ -115,6 +115,32 @@ def test_fraud_flows_carry_no_more_than_each_transfer(world: Path) -> None:
     assert over == (0,)
 
 
+def test_victim_money_never_leaves_an_account_before_it_arrived(world: Path) -> None:
+    """Per victim and account, the money carried out by any moment never exceeds what came
+    in by then: droppers pass on only what they already hold."""
+    early = duckdb.execute(
+        f"""with moves as (
+              select f.victim, t.to_account as account, t.ts, f.amount as delta, 0 as side
+              from '{world}/truth/fraud_flows.parquet' f
+              join '{world}/transfers.parquet' t using (transfer_id)
+              union all
+              select f.victim, t.from_account, t.ts, -f.amount, 1
+              from '{world}/truth/fraud_flows.parquet' f
+              join '{world}/transfers.parquet' t using (transfer_id)
+              where t.from_account not in (
+                  select victim_account from '{world}/reports.parquet')
+                and t.from_account in (select account from '{world}/truth/droppers.parquet')
+            ),
+            running as (
+              select sum(delta) over (partition by victim, account order by ts, side
+                                      rows unbounded preceding) as held
+              from moves
+            )
+            select count(*) from running where held < 0"""
+    ).fetchone()
+    assert early == (0,)
+
+
 def test_droppers_in_truth_receive_victim_money(world: Path) -> None:
     first = duckdb.execute(
         f"""select count(*) from '{world}/truth/droppers.parquet' d where layer = 1 and exists

@@ -191,7 +191,9 @@ def run_fraud(
     ledger = Ledger()
     queues: dict[int, deque[list[int]]] = defaultdict(deque)  # account -> FIFO of [victim, amount]
     scheduled: set[int] = set()
-    events: list[tuple[int, int, int, int]] = []  # (ts, seq, account, ring)
+    # (ts, seq, account, ring): a dropper acts; arrivals wait in ``payments`` until their time
+    events: list[tuple[int, int, int, int]] = []
+    payments: list[tuple[int, int, int, int, int, int]] = []  # ts, row, account, victim, amount, src
     position: dict[int, tuple[int, int]] = {}
     for r, ring in enumerate(rings):
         for layer, members in enumerate(ring.layers):
@@ -204,6 +206,10 @@ def run_fraud(
     loan_rows: dict[int, int] = {}
 
     def arrive(ts: int, account: int, victim: int, amount: int, row: int, src: int) -> None:
+        # Money lands at the transfer's time, which may be later than the decision to send it.
+        heapq.heappush(payments, (ts, row, account, victim, amount, src))
+
+    def land(ts: int, row: int, account: int, victim: int, amount: int, src: int) -> None:
         nonlocal seq
         queues[account].append([victim, amount])
         ledger.moves.append((row, victim, amount, src, account))
@@ -276,7 +282,12 @@ def run_fraud(
                 if kind == "investment"
                 else int(rng.integers(2, 12)) * MINUTE_MS
             )
-    while events:
+    # Victims' payments and droppers' moves in one event-time order: a dropper only ever
+    # passes on money that has already arrived (payments first on equal times).
+    while events or payments:
+        if payments and (not events or payments[0][0] <= events[0][0]):
+            land(*heapq.heappop(payments))
+            continue
         ts, _, account, r = heapq.heappop(events)
         if ts >= cal.end_ms:
             continue
