@@ -193,7 +193,9 @@ def run_fraud(
     scheduled: set[int] = set()
     # (ts, seq, account, ring): a dropper acts; arrivals wait in ``payments`` until their time
     events: list[tuple[int, int, int, int]] = []
-    payments: list[tuple[int, int, int, int, int, int]] = []  # ts, row, account, victim, amount, src
+    payments: list[
+        tuple[int, int, int, int, int, int]
+    ] = []  # ts, row, account, victim, amount, src
     position: dict[int, tuple[int, int]] = {}
     for r, ring in enumerate(rings):
         for layer, members in enumerate(ring.layers):

@@ -120,3 +120,21 @@ class DecisionWriter:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def write_table(table: pa.Table, out: Path) -> None:
+    """A whole table of findings to .csv, .parquet (zstd), .jsonl or .json (an array)."""
+    if out.suffix not in FORMATS:
+        raise InvalidInput(f"{out}: --out must end in .csv, .parquet, .json or .jsonl")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".csv":
+        pcsv.write_csv(table, out)
+    elif out.suffix == ".parquet":
+        pq.write_table(table, out, compression="zstd")
+    else:
+        rows = table.to_pylist()
+        if out.suffix == ".jsonl":
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        else:
+            text = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+        out.write_text(text, "utf-8")

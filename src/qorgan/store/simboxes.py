@@ -19,11 +19,10 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pcsv
-import pyarrow.parquet as pq
 
 from qorgan.core.decisions import Signal
 from qorgan.core.errors import InvalidInput
+from qorgan.store.results import write_table
 from qorgan.telecom.simbox_features import feature_sql, links_sql
 from qorgan.telecom.simboxes import (
     SimBoxModel,
@@ -201,18 +200,7 @@ def write_findings(findings: list[SimFinding], out: Path) -> None:
         }
         for f in findings
     ]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pylist(rows, schema=FINDINGS_SCHEMA)
-    if out.suffix == ".csv":
-        pcsv.write_csv(table, out)
-    elif out.suffix == ".parquet":
-        pq.write_table(table, out, compression="zstd")
-    elif out.suffix == ".jsonl":
-        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    elif out.suffix == ".json":
-        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    else:
-        raise InvalidInput(f"{out}: --out must end in .csv, .parquet, .json or .jsonl")
+    write_table(pa.Table.from_pylist(rows, schema=FINDINGS_SCHEMA), out)
 
 
 def train_from_world(world: Path, window: str = "week", seed: int = 0) -> SimBoxModel:
