@@ -17,7 +17,7 @@ over weeks. The query below measures each of those per account and per window fr
 - pass-through is measured with running sums over each account's own timeline (window frames
   ordered by epoch seconds), so a marketplace with thousands of credits costs no join;
 - plain ANSI SQL apart from one function, the epoch of a timestamp (``EPOCH``), which the
-  caller picks by engine (DuckDB ``epoch``, Spark ``unix_timestamp``); the local hour is
+  caller picks by engine (DuckDB ``epoch``, Spark ``unix_micros / 1e6``); the local hour is
   ``(hour(ts) + 5) % 24`` (Kazakhstan keeps UTC+5 all year).
 
 Amounts are compared in the units the feed gives them: the platform's feeds are in tenge.
@@ -35,8 +35,12 @@ WINDOWS: Final[dict[str, str]] = {
 }
 """Window name -> the SQL that maps a timestamp column ``{ts}`` to the start of its window."""
 
-EPOCH: Final[dict[str, str]] = {"duckdb": "epoch({ts})", "spark": "unix_timestamp({ts})"}
-"""Engine -> the SQL for the seconds since 1970 of a timestamp column ``{ts}``."""
+EPOCH: Final[dict[str, str]] = {"duckdb": "epoch({ts})", "spark": "unix_micros({ts}) / 1e6"}
+"""Engine -> the SQL for the seconds since 1970 of a timestamp column ``{ts}``, as a double
+that keeps the fraction of a second. Both are the same double, microseconds / 10**6: Spark's
+``unix_timestamp`` would drop the fraction (and its whole seconds would make transfers in
+one second peers in the running sums), and Spark's ``1e6`` is a double literal, so the
+divisions by ``60.0`` and ``86400.0`` below stay double rather than Spark decimals."""
 
 UTC_OFFSET_HOURS: Final = 5
 NIGHT_HOURS: Final = (0, 6)  # local [0:00, 6:00)

@@ -68,6 +68,9 @@ class DropperRules:
 
     Attributes:
         min_in_value: value received in the window before the behaviour rules look.
+        max_payers: distinct payers in the window beyond which the behaviour rules stop
+            looking: a merchant's customer base (its daily sweep to settlement passes
+            everything on); the model and the graph rules still score it.
         passthrough: share of the value received passed on within a day, from at least
             ``min_strangers`` strangers who brought ``min_stranger_share`` of the value —
             ``DROP_PASS_THROUGH`` (0.45), no single payer bringing more than
@@ -93,6 +96,7 @@ class DropperRules:
     """
 
     min_in_value: float = 20_000.0
+    max_payers: int = 300
     conduit_margin: float = 0.5
     passthrough: float = 0.8
     min_strangers: int = 2
@@ -132,6 +136,9 @@ def rule_hits(
     conduit = (c["out_in_ratio"] >= 1 - rules.conduit_margin) & (
         c["out_in_ratio"] <= 1 + rules.conduit_margin
     )
+    # A business serving a customer base (a marketplace sweeping its takings to settlement
+    # every day) is a conduit of thousands; the pass-through rules leave it to the model.
+    judged &= c["payers"] <= rules.max_payers
     passing = judged & conduit & (c["passthrough_24h"] >= 0.5)
     strangers = (c["stranger_payers"] >= rules.min_strangers) & (
         c["stranger_share"] >= rules.min_stranger_share

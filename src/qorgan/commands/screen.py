@@ -9,13 +9,15 @@ from typing import Annotated, cast
 
 import typer
 
+from qorgan.banking.droppers import to_registry
 from qorgan.banking.payments import PaymentScorer
 from qorgan.commands.common import load_all, rejects_path, stream, summary
-from qorgan.core.ports import InMemoryCallContext
+from qorgan.core.ports import InMemoryCallContext, InMemoryIndicators
 from qorgan.core.readers import read_feed
 from qorgan.core.records import AccountRecord, CallRecord, RoamingRecord, SmsRecord, TransferRecord
 from qorgan.core.rejects import RejectSink
 from qorgan.engine.payments import PaymentFlow
+from qorgan.store.droppers import read_findings
 from qorgan.store.results import DecisionWriter
 from qorgan.telecom.roaming import RoamingIndex
 from qorgan.telecom.screening import CallScreener
@@ -80,6 +82,10 @@ def payments(
     roaming: Annotated[
         Path | None, typer.Option(help="Roaming feed, for screening the calls.")
     ] = None,
+    droppers: Annotated[
+        Path | None,
+        typer.Option(help="Suspected droppers from `qorgan find droppers`: payees to watch."),
+    ] = None,
     rejects: Annotated[Path | None, typer.Option(help="Where bad rows go.")] = None,
 ) -> None:
     """One decision per transfer: ``transfer_id, action (allow|hold|review), score, reasons``.
@@ -97,8 +103,14 @@ def payments(
             lambda rs: {r.account: r for r in cast(list[AccountRecord], rs)},
         ) or {}  # fmt: skip
         context = InMemoryCallContext()
+        registry = InMemoryIndicators()
+        if droppers is not None:
+            known = to_registry(read_findings(droppers), registry)
+            typer.echo(f"screen payments: {known:,} suspected droppers in the registry")
         flow = PaymentFlow(
-            PaymentScorer(accounts=book, context=context if calls is not None else None),
+            PaymentScorer(
+                accounts=book, context=context if calls is not None else None, indicators=registry
+            ),
             CallScreener(roaming=index) if calls is not None else None,
             context,
         )

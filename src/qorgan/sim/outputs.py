@@ -221,6 +221,19 @@ def reports_and_holdings(
     return reports, holdings
 
 
+def roles_table(acc: Accounts) -> pa.Table:
+    """Truth: what every account is for — ``person``, ``student`` (supported by relatives),
+    ``merchant`` (the top ones are marketplaces), ``employer`` (pays salaries) or ``loan``
+    (a bank's loan account) — the hard negatives a dropper finder must leave alone."""
+    role = np.where(acc.business, "employer", "person").astype(object)
+    role[acc.merchants] = "merchant"
+    role[acc.loan_account] = "loan"
+    role[acc.primary[acc.students]] = "student"
+    return pa.table(
+        {"account": acc.ibans(np.arange(len(acc))), "role": pa.array(role, pa.string())}
+    )
+
+
 def dropper_table(who: dict[int, tuple[int, int, bool]], acc: Accounts) -> pa.Table:
     """Truth: every dropper account, its ring, its layer and whether it was opened for it."""
     accounts = np.asarray(sorted(who), dtype=np.int64)

@@ -49,6 +49,7 @@ from qorgan.sim.outputs import (
     reports_and_holdings,
     reports_table,
     requisite_pool,
+    roles_table,
     victims_truth,
 )
 from qorgan.sim.params import SCALES, WorldParams
@@ -238,6 +239,7 @@ def simulate(
     keep("holdings", holdings_table(holdings, acc))
     keep("fraud_flows", flows_table(fraud, row_id, in_window))
     keep("droppers", dropper_table(who, acc))
+    keep("roles", roles_table(acc))
     keep("victims", victims_truth(victims, pop, fraud, acc, reports))
     boxes_truth, sims_truth = boxes.truth()
     keep("simboxes", boxes_truth)

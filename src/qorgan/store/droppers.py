@@ -238,7 +238,7 @@ def labels(run: DropperRun, features: pa.Table, world: Path) -> tuple[list[bool]
     w = WINDOWS[run.window].format(ts="t.ts")
     kinds = ", ".join(f"'{k}'" for k in FRAUD_KINDS)
     active = {
-        (a, str(s))
+        (str(a), int(s))
         for a, s in run.db.execute(
             f"""select distinct d.account, cast(epoch({w}) as bigint)
                 from read_parquet(?) d
@@ -269,3 +269,32 @@ def train_from_world(world: Path, window: str = "week", seed: int = 0) -> Droppe
     ys, groups = labels(run, features, world)
     return train(features, ys, groups, window, seed=seed,
                  trained_on={"world": str(world), "window": window})  # fmt: skip
+
+
+def read_findings(path: Path) -> list[DropperFinding]:
+    """Findings written by :func:`write_findings` (``account`` and ``score`` are what count;
+    reasons are kept as codes), to load into the registry port."""
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such findings file")
+    try:
+        if path.suffix == ".parquet":
+            rows = pq.read_table(path).to_pylist()
+        elif path.suffix == ".csv":
+            rows = pcsv.read_csv(path).to_pylist()
+        elif path.suffix == ".jsonl":
+            text = path.read_text("utf-8")
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        elif path.suffix == ".json":
+            rows = json.loads(path.read_text("utf-8"))
+        else:
+            raise InvalidInput(f"{path}: findings must be .csv, .parquet, .json or .jsonl")
+        return [
+            DropperFinding(str(r["account"]), float(r["score"]), str(r.get("window_start", "")),
+                           ())
+            for r in rows
+        ]  # fmt: skip
+    except (KeyError, TypeError, ValueError, pa.ArrowInvalid) as exc:
+        raise InvalidInput(f"{path}: not a `qorgan find droppers` output ({exc})") from exc

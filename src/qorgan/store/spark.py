@@ -1,19 +1,25 @@
-"""The SIM-box feature queries on Apache Spark: the same SQL text as on DuckDB, on a cluster.
+"""The feature queries on Apache Spark: the same SQL text as on DuckDB, on a cluster.
 
-:mod:`qorgan.telecom.simbox_features` is written in SQL that DuckDB and Spark SQL evaluate
-identically. This module runs that text on a ``SparkSession``: it registers the Parquet feeds
-(a local path or any Hadoop URI: ``s3a://``, ``hdfs://``, ``abfss://`` ...) as the temporary
-views ``calls`` and ``sms`` and returns the query as a Spark ``DataFrame``, so an operator with
-billions of CDRs computes the features where the CDRs lie and brings home one row per SIM
-(docs/simbox-finder-spark.md).
+:mod:`qorgan.telecom.simbox_features` (SIM-boxes) and :mod:`qorgan.banking.dropper_features`
+(droppers) are written in SQL that DuckDB and Spark SQL evaluate identically. This module runs
+that text on a ``SparkSession``: it registers the Parquet feeds (a local path or any Hadoop
+URI: ``s3a://``, ``hdfs://``, ``abfss://`` ...) as temporary views and returns the query as a
+Spark ``DataFrame``, so an operator with billions of CDRs or a bank with billions of transfers
+computes the features where the records lie and brings home one row per SIM or account and
+window (docs/simbox-finder-spark.md):
+
+- :func:`simbox_features`, :func:`simbox_links`: views ``calls``, ``sms``, ``subset``,
+  ``flagged``;
+- :func:`dropper_features`, :func:`dropper_edges`: views ``transfers`` and ``accounts``;
+- :func:`local_session` for a one-machine session, :func:`to_arrow` to collect a result.
 
 PySpark is an optional dependency (``pip install qorgan[spark]``, plus a Java 17+ runtime):
 it is imported inside the functions, so this module imports without it. Spark's objects are
 typed ``Any`` because PySpark ships no complete type information.
 
-The views belong to the session: each call replaces the ``calls``, ``sms``, ``subset`` and
-``flagged`` views an earlier call registered, so threads that run different feeds need
-sessions of their own (``spark.newSession()``).
+The views belong to the session: each call replaces the views an earlier call registered
+under the same names, so threads that run different feeds need sessions of their own
+(``spark.newSession()``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from qorgan.banking import dropper_features as droppers
 from qorgan.telecom.simbox_features import CO_HOURS, feature_sql, links_sql
 
 Feed = str | Path | Any
@@ -145,7 +152,7 @@ def _check_utc(spark: Any) -> None:
     zone = spark.conf.get("spark.sql.session.timeZone")
     if zone not in UTC_ZONES:
         raise ValueError(
-            f"spark.sql.session.timeZone is {zone!r}: the SIM-box queries need 'UTC' "
+            f"spark.sql.session.timeZone is {zone!r}: the feature queries need 'UTC' "
             "(hour() and date_trunc() follow the session time zone)"
         )
 
@@ -233,9 +240,59 @@ def simbox_links(
     return spark.sql(links_sql(co_hours))
 
 
+def dropper_features(
+    spark: Any,
+    transfers: Feed,
+    accounts: Feed | None = None,
+    window: str = "week",
+) -> Any:
+    """Per-account, per-window features of the dropper finder:
+    :func:`~qorgan.banking.dropper_features.feature_sql`.
+
+    Args:
+        spark: a ``SparkSession`` whose ``spark.sql.session.timeZone`` is UTC.
+        transfers: the transfers feed: Parquet (path, folder or URI) or a ``DataFrame``;
+            registered as the view ``transfers``.
+        accounts: the accounts feed likewise (view ``accounts``); with it ``age_days`` is
+            measured, without it it is null.
+        window: ``day``, ``week`` or ``all``.
+
+    Returns:
+        A lazy ``DataFrame``, one row per (``account``, ``window_start``), in the columns
+        and order of DuckDB's :meth:`qorgan.store.droppers.DropperRun.base_features`.
+
+    Raises:
+        ValueError: the session is not in UTC, or ``window`` is unknown.
+    """
+    _check_utc(spark)
+    query = droppers.feature_sql(window, with_accounts=accounts is not None, engine="spark")
+    _frame(spark, transfers).createOrReplaceTempView("transfers")
+    if accounts is not None:
+        _frame(spark, accounts).createOrReplaceTempView("accounts")
+    return spark.sql(query)
+
+
+def dropper_edges(spark: Any, transfers: Feed | None = None) -> Any:
+    """The transfer graph's edges, ``src, dst, n, value, first_s, last_s`` summed per payer
+    and payee: :func:`~qorgan.banking.dropper_features.edges_sql`.
+
+    Args:
+        spark: a ``SparkSession`` (epoch seconds do not depend on its time zone).
+        transfers: the transfers feed (Parquet or ``DataFrame``); ``None`` uses the
+            session's ``transfers`` view, as :func:`dropper_features` left it.
+
+    Returns:
+        A lazy ``DataFrame``, one row per (``src``, ``dst``) pair of accounts.
+    """
+    if transfers is not None:
+        _frame(spark, transfers).createOrReplaceTempView("transfers")
+    return spark.sql(droppers.edges_sql("spark"))
+
+
 def to_arrow(frame: Any) -> pa.Table:
     """Collect a Spark ``DataFrame`` on the driver as an Arrow table, e.g. the features of
-    the SIMs to score with :func:`qorgan.telecom.simboxes.score_sims`."""
+    the SIMs to score with :func:`qorgan.telecom.simboxes.score_sims` or of the accounts to
+    score with :func:`qorgan.banking.droppers.score_accounts`."""
     if hasattr(frame, "toArrow"):  # PySpark 4
         table: pa.Table = frame.toArrow()
         return table
