@@ -267,8 +267,19 @@ def train_from_world(world: Path, window: str = "week", seed: int = 0) -> Droppe
     run = world_run(world, window)
     features = run.features()
     ys, groups = labels(run, features, world)
+    if run.with_reports:
+        # Every row again as if no victim had reported: the finder runs without reports too,
+        # and must not learn that a first-layer mule is only one a report points at.
+        blind = features.set_column(
+            features.schema.get_field_index("victim_reach"), "victim_reach",
+            pa.array(np.zeros(features.num_rows), pa.float64()),
+        )  # fmt: skip
+        features = pa.concat_tables([features, blind])
+        ys, groups = ys * 2, groups * 2
     return train(features, ys, groups, window, seed=seed,
-                 trained_on={"world": str(world), "window": window})  # fmt: skip
+                 trained_on={"world": str(world), "window": window,
+                             "reports": "with and without"
+                             if run.with_reports else "without"})  # fmt: skip
 
 
 def read_findings(path: Path) -> list[DropperFinding]:
