@@ -15,7 +15,11 @@ over weeks. The query below measures each of those per account and per window fr
   ``STRANGER_S`` before this one, so a victim's second and third payment a few minutes apart
   still count as a stranger's, while a relative who has paid before does not;
 - pass-through is measured with running sums over each account's own timeline (window frames
-  ordered by epoch seconds), so a marketplace with thousands of credits costs no join;
+  ordered by epoch seconds), so a marketplace with thousands of credits costs no join: each
+  outflow counts as forwarded up to what came in over the hour (day) before it, and the share
+  is capped at 1 — two payments from savings after one credit can both be credited against
+  it (a bound, not a ledger; the conduit test, value out within ±50 % of value in, keeps
+  people spending savings out of the rules); transfers from an account to itself are left out;
 - plain ANSI SQL apart from one function, the epoch of a timestamp (``EPOCH``), which the
   caller picks by engine (DuckDB ``epoch``, Spark ``unix_micros / 1e6``); the local hour is
   ``(hour(ts) + 5) % 24`` (Kazakhstan keeps UTC+5 all year).
@@ -109,6 +113,7 @@ with
                device_id, ip, (hour(ts) + {UTC_OFFSET_HOURS}) % 24 as local_hour,
                {_person("from_account")} as src_person, {_person("to_account")} as dst_person
         from transfers
+        where from_account <> to_account
     ),
     pair_first as (
         select least(src, dst) as a, greatest(src, dst) as b, min(s) as first_s

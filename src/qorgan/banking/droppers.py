@@ -276,8 +276,16 @@ class DropperModel:
             raise InvalidInput(f"{path}: {FORMAT} version {doc.get('version')}, need {VERSION}")
         if doc.get("features") != list(MODEL_FEATURES):
             raise InvalidInput(f"{path}: trained on other features than this version computes")
-        xs, ys = doc["calibration"]
-        return cls(doc["booster"], (tuple(xs), tuple(ys)), doc["window"], doc.get("trained_on", {}))
+        try:
+            import lightgbm
+
+            xs, ys = doc["calibration"]
+            model = cls(doc["booster"], (tuple(float(x) for x in xs), tuple(float(y) for y in ys)),
+                        str(doc["window"]), dict(doc.get("trained_on", {})))  # fmt: skip
+            model._model = lightgbm.Booster(model_str=model.booster)
+        except (KeyError, TypeError, ValueError, lightgbm.basic.LightGBMError) as exc:
+            raise InvalidInput(f"{path}: a damaged {FORMAT} file ({exc})") from exc
+        return model
 
 
 LGBM_PARAMS: Final[dict[str, Any]] = {
@@ -380,11 +388,12 @@ class DropperFinding:
 
 
 def best_rows(account: pa.ChunkedArray | pa.Array, score: F64) -> npt.NDArray[np.int64]:
-    """Per account, the row with the highest score (the first such row on ties)."""
+    """Per account, the row with the highest score; on ties the last such row (rows come in
+    time order, and account-wide graph signals tie every window: the latest is the news)."""
     if len(score) == 0:
         return np.zeros(0, dtype=np.int64)
     codes = pc.dictionary_encode(account).combine_chunks().indices.to_numpy(zero_copy_only=False)
-    order = np.lexsort((np.arange(len(score)), -score, codes))
+    order = np.lexsort((-np.arange(len(score)), -score, codes))
     first = np.ones(len(order), dtype=bool)
     first[1:] = codes[order][1:] != codes[order][:-1]
     return np.asarray(order[first], dtype=np.int64)

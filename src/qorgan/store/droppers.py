@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -35,7 +35,12 @@ from qorgan.core.errors import InvalidInput
 from qorgan.store.results import write_table
 from qorgan.store.simboxes import connect, load_parquet
 
-EVIDENCE_PER_SIDE = 3  # the largest strangers' inflows and the largest outflows named
+EVIDENCE_PER_SIDE = 3  # the largest inflows and the largest outflows named
+
+
+def _utc(at: datetime) -> datetime:
+    """A window start without a zone is UTC (the engines run in UTC), never local time."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -133,7 +138,7 @@ class DropperRun:
             {
                 "account": [f.account for f in found],
                 "window_s": [
-                    int(datetime.fromisoformat(f.window_start).timestamp()) for f in found
+                    int(_utc(datetime.fromisoformat(f.window_start)).timestamp()) for f in found
                 ],
             }
         )

@@ -220,24 +220,51 @@ def test_features_do_not_depend_on_the_order_rows_arrive_in(
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(0, 400_000)),
-                min_size=1, max_size=60), st.integers(0, 9))  # fmt: skip
+                min_size=1, max_size=60), st.integers(0, 9), st.integers(0, 400_000))  # fmt: skip
 def test_money_is_followed_forward_in_time_only(
-    raw: list[tuple[int, int, int]], start: int
+    raw: list[tuple[int, int, int]], start: int, reported_at: int
 ) -> None:
-    """Every account reached at hop h > 1 has a payer reached at hop h - 1 that paid it no
-    earlier than that payer could have received the money."""
+    """Every account reached at hop h > 1 was paid by an account at hop h - 1, and that
+    pair's transfers do not all predate the moment the money could have reached the payer."""
     raw = [(a, b, t) for a, b, t in raw if a != b]
-    src = np.asarray([a for a, _, _ in raw], dtype=np.int64)
-    dst = np.asarray([b for _, b, _ in raw], dtype=np.int64)
-    at = np.asarray([t for _, _, t in raw], dtype=np.float64)
-    edges = Edges.of(10, src, dst, np.ones(len(raw)), at, at)
-    reach = victim_reach(edges, [(start, 0.0)])
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for a, b, t in raw:
+        pairs.setdefault((a, b), []).append(t)
+    keys = sorted(pairs)
+    edges = Edges.of(
+        10, np.asarray([a for a, _ in keys], dtype=np.int64),
+        np.asarray([b for _, b in keys], dtype=np.int64), np.ones(len(keys)),
+        np.asarray([min(pairs[k]) for k in keys], dtype=np.float64),
+        np.asarray([max(pairs[k]) for k in keys], dtype=np.float64),
+    )  # fmt: skip
+    reach = victim_reach(edges, [(start, float(reported_at))])
     hops = np.where(reach > 0, np.round(1 / np.where(reach > 0, reach, 1)), 0).astype(int)
     assert hops[start] == 1
     assert hops.max() <= MAX_HOPS
-    for node in np.flatnonzero(hops > 1):
-        payers = [a for a, b, _ in raw if b == node and hops[a] == hops[node] - 1]
-        assert payers, f"node {node} at hop {hops[node]} has no payer one hop closer"
+    earliest = {start: reported_at}  # the earliest the money can be at each reached account
+    for hop in range(2, MAX_HOPS + 1):
+        for node in np.flatnonzero(hops == hop).tolist():
+            payers = [a for (a, b) in keys if b == node and a in earliest
+                      and hops[a] == hop - 1 and max(pairs[(a, b)]) >= earliest[a]]  # fmt: skip
+            assert payers, f"account {node} at hop {hop}: no payer paid it after money arrived"
+            earliest[node] = min(max(earliest[a], min(pairs[(a, node)])) for a in payers)
+
+
+def test_pass_through_is_timed_and_self_transfers_are_left_out() -> None:
+    book = Book()
+    book.pay(START, VICTIMS[0], MULE, 10_000)
+    book.pay(START + timedelta(hours=3), MULE, NEXT, 5_000)  # three hours later: within the day
+    book.pay(START + timedelta(days=1), VICTIMS[1], MULE, 10_000)
+    book.pay(START + timedelta(days=1, minutes=10), MULE, NEXT, 10_000)  # within the hour
+    book.pay(START + timedelta(days=1, minutes=30), NEXT, NEXT, 50_000)  # to itself
+    table = run_over(book, False).base_features()
+    rows = {r["account"]: r for r in table.to_pylist()}
+    assert rows[MULE]["passthrough_1h"] == pytest.approx(0.5)
+    assert rows[MULE]["passthrough_24h"] == pytest.approx(0.75)
+    assert rows[MULE]["forward_delay_min"] == pytest.approx((180 + 10) / 2)
+    assert rows[NEXT]["in_value"] == pytest.approx(15_000)
+    assert rows[NEXT]["stranger_payers"] == 1
+    assert rows[NEXT]["out_n"] == 0
 
 
 def test_reasons_are_documented() -> None:

@@ -56,11 +56,11 @@ def test_find_droppers_names_mules_with_reasons_and_counts_bad_rows(
         rows = list(csv.DictReader(f))
     assert rows
     assert {"account", "score", "reasons"} <= set(rows[0])
-    truth = {a for (a,) in duckdb.sql(
+    truth = {a for (a,) in duckdb.connect().sql(
         f"select account from '{world}/truth/droppers.parquet'").fetchall()}  # fmt: skip
     found = {r["account"] for r in rows}
     assert len(found & truth) / len(found) >= 0.8
-    ids = {t for (t,) in duckdb.sql(
+    ids = {t for (t,) in duckdb.connect().sql(
         f"select transfer_id from '{world}/transfers.parquet'").fetchall()}  # fmt: skip
     for row in rows:
         reasons = json.loads(row["reasons"])
@@ -95,7 +95,7 @@ def test_train_then_find_with_the_model_and_feed_payment_scoring(
     assert result.exit_code == 0, (result.output, result.exception)
     assert f"{len(rows):,} suspected droppers in the registry" in result.output
     flagged = {r["account"] for r in rows}
-    paid = {t for (t,) in duckdb.sql(
+    paid = {t for (t,) in duckdb.connect().sql(
         f"select transfer_id from '{world}/transfers.parquet' "
         f"where to_account in ({', '.join(repr(a) for a in flagged)})").fetchall()}  # fmt: skip
     reasons = {r["transfer_id"]: r["reasons"] for r in pq.read_table(decisions).to_pylist()}
@@ -116,3 +116,28 @@ def test_a_model_for_other_windows_or_a_broken_file_is_refused(world: Path, tmp_
               "--window", "fortnight", "--out", str(tmp_path / "x.csv")],
     )  # fmt: skip
     assert result.exit_code != 0
+
+
+def test_a_model_trained_on_other_windows_or_damaged_is_refused(
+    world: Path, tmp_path: Path
+) -> None:
+    model = tmp_path / "day.json"
+    result = CliRunner().invoke(
+        app, ["train", "droppers", "--world", str(world), "--out", str(model), "--window", "day"]
+    )
+    assert result.exit_code == 0, (result.output, result.exception)
+    result = CliRunner().invoke(
+        app, ["find", "droppers", "--transfers", str(world / "transfers.parquet"),
+              "--model", str(model), "--window", "week", "--out", str(tmp_path / "x.csv")],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "trained on day windows, not week" in str(result.exception) + result.output
+    doc = json.loads(model.read_text("utf-8"))
+    doc["booster"] = "garbage"
+    model.write_text(json.dumps(doc), "utf-8")
+    result = CliRunner().invoke(
+        app, ["find", "droppers", "--transfers", str(world / "transfers.parquet"),
+              "--model", str(model), "--out", str(tmp_path / "x.csv")],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "a damaged qorgan.dropper-model file" in str(result.exception) + result.output
