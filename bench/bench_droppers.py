@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from qorgan.banking.droppers import DropperModel
+from qorgan.banking.dropper_model import DropperModel
 from qorgan.store.droppers import DropperRun
 from qorgan.store.simboxes import connect, load_parquet
 

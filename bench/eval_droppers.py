@@ -33,7 +33,8 @@ import numpy as np
 import pyarrow as pa
 from sklearn.metrics import average_precision_score
 
-from qorgan.banking.droppers import DropperModel, DropperRules, rule_scores
+from qorgan.banking.dropper_model import DropperModel
+from qorgan.banking.droppers import DropperRules, rule_scores
 from qorgan.sim.world import simulate
 from qorgan.store.droppers import DropperRun, train_from_world, world_run
 

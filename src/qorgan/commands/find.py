@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from qorgan.banking.dropper_features import WINDOWS as DROPPER_WINDOWS
-from qorgan.banking.droppers import DropperModel
+from qorgan.banking.dropper_model import DropperModel
 from qorgan.commands.common import console, rejects_path, summary
 from qorgan.core.errors import InvalidInput
 from qorgan.core.rejects import RejectSink

@@ -23,13 +23,12 @@ import pyarrow.compute as pc
 
 from qorgan.banking.dropper_features import WINDOWS, edges_sql, feature_sql
 from qorgan.banking.dropper_graph import Edges, neighbourhood, victim_reach
+from qorgan.banking.dropper_model import DropperModel, train
 from qorgan.banking.droppers import (
     DropperFinding,
-    DropperModel,
     DropperRules,
     rule_scores,
     score_accounts,
-    train,
 )
 from qorgan.core.errors import InvalidInput
 from qorgan.store.results import write_table
