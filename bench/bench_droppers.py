@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
+
 from qorgan.banking.dropper_model import DropperModel
 from qorgan.store.droppers import DropperRun
 from qorgan.store.simboxes import connect, load_parquet
@@ -39,8 +41,6 @@ def one_run(args: argparse.Namespace, model: DropperModel | None) -> dict[str, o
     graph = run.graph_features(base)
     graph_s = time.perf_counter() - started - features_s
     for name, values in graph.items():
-        import pyarrow as pa
-
         base = base.append_column(name, pa.array(values, pa.float64()))
     findings = run.findings(base)
     seconds = time.perf_counter() - started

@@ -27,7 +27,8 @@ MODEL_FEATURES: Final = (*FEATURES, *GRAPH_FEATURES)
 F64 = npt.NDArray[np.float64]
 
 
-def _col(features: pa.Table, name: str, missing: float = 0.0) -> F64:
+def column(features: pa.Table, name: str, missing: float = 0.0) -> F64:
+    """A feature column as floats (nulls NaN); ``missing`` fills a column the table lacks."""
     if name not in features.column_names:
         return np.full(features.num_rows, missing)
     values = features.column(name).to_numpy(zero_copy_only=False)
@@ -40,7 +41,7 @@ def matrix(features: pa.Table) -> F64:
     missing = [name for name in FEATURES if name not in features.column_names]
     if missing:
         raise InvalidInput(f"features table lacks {', '.join(missing)}")
-    return np.column_stack([_col(features, name, np.nan) for name in MODEL_FEATURES])
+    return np.column_stack([column(features, name, np.nan) for name in MODEL_FEATURES])
 
 
 @dataclass

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from qorgan.banking.dropper_features import FEATURES
 from qorgan.banking.dropper_graph import GRAPH_FEATURES
-from qorgan.banking.dropper_model import DropperModel
+from qorgan.banking.dropper_model import DropperModel, column
 from qorgan.core.decisions import Signal
 from qorgan.core.ports import IndicatorHit, IndicatorKind, IndicatorSink, IndicatorStatus
 
@@ -108,13 +108,6 @@ class DropperRules:
     flag_score: float = 0.6
 
 
-def _col(features: pa.Table, name: str, missing: float = 0.0) -> F64:
-    if name not in features.column_names:
-        return np.full(features.num_rows, missing)
-    values = features.column(name).to_numpy(zero_copy_only=False)
-    return np.asarray(values, dtype=np.float64)
-
-
 def rule_hits(
     features: pa.Table, rules: DropperRules, graph: bool = True
 ) -> list[tuple[str, float, Mask, tuple[str, ...]]]:
@@ -123,8 +116,8 @@ def rule_hits(
     One definition serves both the scores of whole columns and the signals of single rows.
     ``graph=False`` leaves out the rules over graph features (the base score).
     """
-    c = {name: np.nan_to_num(_col(features, name)) for name in (*FEATURES, *GRAPH_FEATURES)}
-    age = _col(features, "age_days", np.nan)
+    c = {name: np.nan_to_num(column(features, name)) for name in (*FEATURES, *GRAPH_FEATURES)}
+    age = column(features, "age_days", np.nan)
     judged = c["in_value"] >= rules.min_in_value
     # Money out about equals money in: the account holds nothing of its own (spending from
     # savings sends out far more than comes in).
