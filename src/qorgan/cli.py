@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qorgan.commands import find, screen, train
+from qorgan.commands import agencies, audit, db, find, registry, screen, trace, train
 from qorgan.core.errors import (
     Conflict,
     InvalidInput,
@@ -43,6 +43,11 @@ app = typer.Typer(
 app.add_typer(screen.app, name="screen")
 app.add_typer(train.app, name="train")
 app.add_typer(find.app, name="find")
+app.add_typer(db.app, name="db")
+app.add_typer(agencies.app, name="agencies")
+app.add_typer(audit.app, name="audit")
+app.add_typer(registry.app, name="registry")
+app.add_typer(trace.app, name="trace")
 console = Console(stderr=True)
 
 

@@ -33,6 +33,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.routing import Route
 
 from qorgan import __version__
+from qorgan.api import cases_routes, registry_routes
 from qorgan.banking.iso20022 import parse_payments
 from qorgan.banking.payments import PaymentScorer
 from qorgan.banking.reasons import REASONS as PAYMENT_REASONS
@@ -47,6 +48,7 @@ from qorgan.core.readers import read_all
 from qorgan.core.records import AccountRecord, CallRecord, RoamingRecord, TransferRecord
 from qorgan.engine.payments import PaymentFlow
 from qorgan.store.decisionlog import DecisionLog
+from qorgan.store.sql.db import DEFAULT_URL, Database
 from qorgan.telecom.reasons import REASONS as TELECOM_REASONS
 from qorgan.telecom.roaming import RoamingIndex
 from qorgan.telecom.screening import CallScreener
@@ -66,6 +68,9 @@ class ApiSettings(BaseSettings):
             Kazakh bank's local time, UTC+5, by default).
         max_ahead_s: how far past the server's clock a payment's or call's time may be (clock
             skew); later ones are refused, as keyed state is kept in time order.
+        database_url: the relational store of the registry, agencies and the audit log
+            (``sqlite:///qorgan.db``, ``postgresql+psycopg://...``); opened and migrated on
+            first use.
     """
 
     model_config = SettingsConfigDict(env_prefix="QORGAN_")
@@ -76,6 +81,7 @@ class ApiSettings(BaseSettings):
     telecom_context: bool = True
     message_utc_offset_h: float = 5.0
     max_ahead_s: float = 300.0
+    database_url: str = DEFAULT_URL
 
 
 class Payment(BaseModel):
@@ -239,6 +245,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         log.close()
+        app.state.database.dispose()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -249,6 +256,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.flow = flow
     app.state.log = log
+    app.state.database = Database(settings.database_url)  # connects on first use
+    registry_routes.mount(app)
+    cases_routes.mount(app)
 
     @app.exception_handler(InvalidFields)
     async def invalid_fields(_: Request, error: InvalidFields) -> JSONResponse:

@@ -1,0 +1,73 @@
+"""Feeds to what a fund trace needs: the indexed transfer history, the reports, the banks.
+
+The feeds go through :func:`~qorgan.store.columnar.stage` (validated, rejects counted, the
+same id twice stored once), then leave DuckDB as Arrow columns for
+:meth:`~qorgan.tracing.index.TransferIndex.build`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from qorgan.core.records import FraudType, ReportRecord
+from qorgan.core.rejects import RejectSink
+from qorgan.store.columnar import stage
+from qorgan.tracing.flow import ReportSeed
+from qorgan.tracing.index import TransferIndex
+
+
+@dataclass(frozen=True)
+class FundHistory:
+    """A transfer history ready to trace, with the reports to trace and accounts' banks."""
+
+    index: TransferIndex
+    reports: list[ReportRecord]
+    banks: dict[str, str]
+
+
+def load_history(
+    db: duckdb.DuckDBPyConnection,
+    transfers: Path,
+    reports: Path,
+    accounts: Path | None,
+    sink: RejectSink,
+) -> FundHistory:
+    """Stage the feeds on ``db`` and index the transfers."""
+    stage(db, transfers, "transfers", "transfers", sink)
+    stage(db, reports, "reports", "reports", sink)
+    table = db.sql(
+        "select transfer_id, ts, from_account, to_account, amount from transfers"
+    ).to_arrow_table()
+    index = TransferIndex.build(table)
+    rows = (
+        db.sql(
+            "select report_id, ts, victim_account, victim_phone, fraud_type, transfer_ids "
+            "from reports order by ts, report_id"
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
+    records = [
+        ReportRecord(
+            r["report_id"],
+            r["ts"],
+            r["victim_account"],
+            r["victim_phone"],
+            FraudType(r["fraud_type"]),
+            tuple(r["transfer_ids"]),
+        )
+        for r in rows
+    ]
+    banks: dict[str, str] = {}
+    if accounts is not None:
+        stage(db, accounts, "accounts", "accounts", sink)
+        banks = dict(db.sql("select account, bank from accounts").fetchall())
+    return FundHistory(index, records, banks)
+
+
+def seed(report: ReportRecord) -> ReportSeed:
+    """What the trace needs of a report."""
+    return ReportSeed(report.report_id, report.ts, report.victim_account, report.transfer_ids)
