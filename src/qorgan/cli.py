@@ -170,6 +170,14 @@ def serve(
         Path | None, typer.Option(help="Accounts feed: holders' phones, opening dates, kinds.")
     ] = None,
     roaming: Annotated[Path | None, typer.Option(help="Roaming feed: who is abroad.")] = None,
+    transfers: Annotated[
+        Path | None,
+        typer.Option(help="Transfers feed: reports filed at /v1/reports are traced through it."),
+    ] = None,
+    db: Annotated[
+        str,
+        typer.Option(envvar="QORGAN_DATABASE_URL", help="Registry, cases and audit database."),
+    ] = "sqlite:///qorgan.db",
     decision_log: Annotated[Path, typer.Option(help="Every decision, one JSON line each.")] = Path(
         "qorgan-decisions.jsonl"
     ),
@@ -182,7 +190,8 @@ def serve(
 
     from qorgan.api.app import ApiSettings, create_app
 
-    settings = ApiSettings(accounts=accounts, roaming=roaming, decision_log=decision_log)
+    settings = ApiSettings(accounts=accounts, roaming=roaming, decision_log=decision_log,
+                           transfers=transfers, database_url=db)  # fmt: skip
     console.print(f"serve: http://{host}:{port}/docs, decisions -> {decision_log}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -45,13 +46,23 @@ from qorgan.core.money import parse_money
 from qorgan.core.msisdn import normalise_presented
 from qorgan.core.ports import InMemoryCallContext
 from qorgan.core.readers import read_all
-from qorgan.core.records import AccountRecord, CallRecord, RoamingRecord, TransferRecord
+from qorgan.core.records import (
+    AccountRecord,
+    CallRecord,
+    ReportRecord,
+    RoamingRecord,
+    TransferRecord,
+)
+from qorgan.core.rejects import RejectSink
 from qorgan.engine.payments import PaymentFlow
 from qorgan.store.decisionlog import DecisionLog
+from qorgan.store.history import index_transfers, report_tracer
+from qorgan.store.simboxes import connect
 from qorgan.store.sql.db import DEFAULT_URL, Database
 from qorgan.telecom.reasons import REASONS as TELECOM_REASONS
 from qorgan.telecom.roaming import RoamingIndex
 from qorgan.telecom.screening import CallScreener
+from qorgan.tracing.result import Trace
 
 MEANINGS = {**TELECOM_REASONS, **PAYMENT_REASONS}
 
@@ -68,6 +79,8 @@ class ApiSettings(BaseSettings):
             Kazakh bank's local time, UTC+5, by default).
         max_ahead_s: how far past the server's clock a payment's or call's time may be (clock
             skew); later ones are refused, as keyed state is kept in time order.
+        transfers: transfers feed: the history each report filed at ``/v1/reports`` is
+            traced through (FIFO), so that its case has a trace to issue orders from.
         database_url: the relational store of the registry, agencies and the audit log
             (``sqlite:///qorgan.db``, ``postgresql+psycopg://...``); opened and migrated on
             first use.
@@ -81,6 +94,7 @@ class ApiSettings(BaseSettings):
     telecom_context: bool = True
     message_utc_offset_h: float = 5.0
     max_ahead_s: float = 300.0
+    transfers: Path | None = None
     database_url: str = DEFAULT_URL
 
 
@@ -228,6 +242,25 @@ def _flow(settings: ApiSettings) -> PaymentFlow:
     return PaymentFlow(scorer, CallScreener(roaming=roaming), context)
 
 
+def _tracer(settings: ApiSettings) -> Callable[[ReportRecord], Trace] | None:
+    if settings.transfers is None:
+        return None
+    with RejectSink(None) as sink:
+        index = index_transfers(connect(), settings.transfers, sink)
+    stats = sink.summary()
+    if stats.rejected:
+        first = sink.lines[0]
+        logging.getLogger("qorgan.api").warning(
+            "%s: %d transfer rows rejected, not traced through (first: %s)",
+            settings.transfers, stats.rejected, first,
+        )  # fmt: skip
+    banks: dict[str, str] = {}
+    if settings.accounts is not None:
+        records, _ = read_all(settings.accounts, "accounts")
+        banks = {r.account: r.bank for r in records if isinstance(r, AccountRecord)}
+    return report_tracer(index, banks)
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "the body is not a message that can be read"},
     422: {"model": Problem, "description": "fields missing or invalid, each named"},
@@ -257,6 +290,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.flow = flow
     app.state.log = log
     app.state.database = Database(settings.database_url)  # connects on first use
+    app.state.tracer = _tracer(settings)
     registry_routes.mount(app)
     cases_routes.mount(app)
 

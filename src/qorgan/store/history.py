@@ -7,6 +7,7 @@ same id twice stored once), then leave DuckDB as Arrow columns for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import duckdb
 from qorgan.core.records import FraudType, ReportRecord
 from qorgan.core.rejects import RejectSink
 from qorgan.store.columnar import stage
-from qorgan.tracing.flow import ReportSeed
+from qorgan.tracing.flow import ReportSeed, bank_resolver, trace_report
 from qorgan.tracing.index import TransferIndex
+from qorgan.tracing.result import Rule, Trace
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,27 @@ def load_history(
 def seed(report: ReportRecord) -> ReportSeed:
     """What the trace needs of a report."""
     return ReportSeed(report.report_id, report.ts, report.victim_account, report.transfer_ids)
+
+
+def index_transfers(
+    db: duckdb.DuckDBPyConnection, transfers: Path, sink: RejectSink
+) -> TransferIndex:
+    """Stage a transfers feed on ``db`` and index it."""
+    stage(db, transfers, "transfers", "transfers", sink)
+    return TransferIndex.build(
+        db.sql(
+            "select transfer_id, ts, from_account, to_account, amount from transfers"
+        ).to_arrow_table()
+    )
+
+
+def report_tracer(
+    index: TransferIndex, banks: dict[str, str] | None = None, rule: Rule = Rule.FIFO
+) -> Callable[[ReportRecord], Trace]:
+    """A tracer over ``index`` for the API to run on each report filed."""
+    bank_of = bank_resolver(banks)
+
+    def trace(report: ReportRecord) -> Trace:
+        return trace_report(index, seed(report), rule, bank_of)
+
+    return trace
