@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -37,9 +38,7 @@ def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def report(
-    client: TestClient, key: str, kind: str, value: str, confidence: float = 0.7
-) -> httpx.Response:
+def report(client: TestClient, key: str, kind: str, value: str, confidence: float = 0.7) -> Any:
     return client.post(
         "/v1/indicators",
         json={"kind": kind, "value": value, "confidence": confidence, "evidence": ["case:C-1"]},
