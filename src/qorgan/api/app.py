@@ -34,7 +34,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.routing import Route
 
 from qorgan import __version__
-from qorgan.api import cases_routes, registry_routes
+from qorgan.api import cases_routes, docs, registry_routes
 from qorgan.banking.iso20022 import parse_payments
 from qorgan.banking.payments import PaymentScorer
 from qorgan.banking.reasons import REASONS as PAYMENT_REASONS
@@ -282,6 +282,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served by qorgan.api.docs from the installed Swagger UI, no CDN
+        redoc_url=None,
         title="Qorgan real-time API",
         version=__version__,
         description="Payments scored before confirmation with the telephone context; calls "
@@ -293,6 +295,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.tracer = _tracer(settings)
     registry_routes.mount(app)
     cases_routes.mount(app)
+    docs.mount(app)
 
     @app.exception_handler(InvalidFields)
     async def invalid_fields(_: Request, error: InvalidFields) -> JSONResponse:
