@@ -197,6 +197,15 @@ def audit_entries(session: Session, batch: int = 1000) -> Iterator[AuditRow]:
         last = rows[-1].seq
 
 
+def list_entries(session: Session, before: int | None, limit: int) -> list[AuditRow]:
+    """Up to ``limit`` entries older than ``seq`` ``before`` (all when ``None``), newest first:
+    a keyset page on the primary key."""
+    query = select(AuditRow)
+    if before is not None:
+        query = query.where(AuditRow.seq < before)
+    return list(session.scalars(query.order_by(AuditRow.seq.desc()).limit(limit)))
+
+
 def verify_audit(session: Session) -> AuditVerdict:
     """Walk the chain from the first entry and name the first one that does not hold."""
     expected, prev_hash, checked = 1, GENESIS, 0
