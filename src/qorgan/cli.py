@@ -121,16 +121,55 @@ def demo(
         "demo-world"
     ),
     seed: Annotated[int, typer.Option()] = 7,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            help="Database to fill, recreated each run (default sqlite:///OUT/qorgan.db)."
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address the console listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port of the console.")] = 8000,
+    serve: Annotated[bool, typer.Option(help="Serve the console when built.")] = True,
+    reset: Annotated[
+        bool, typer.Option(help="Empty a --db that already holds tables (never the default).")
+    ] = False,
 ) -> None:
-    """Simulate a small country and show what it holds (grows into the full platform)."""
-    rows = _run_simulation(out, seed, "small", "default", "parquet")
-    table = Table(title=f"Qorgan demo world ({out})")
-    table.add_column("feed or truth table")
-    table.add_column("rows", justify="right")
-    for name, count in sorted(rows.items()):
-        table.add_row(name, f"{count:,}")
-    Console().print(table)
+    """Simulate a small country, run every detector, file the cases, serve the console."""
+    from qorgan.commands.demo import build_demo
+    from qorgan.core.errors import Conflict
+
+    url = db or f"sqlite:///{out.resolve() / 'qorgan.db'}"
+    try:  # the default database lives in OUT: the demo owns it and rebuilds it each run
+        summary = build_demo(out, seed, url, report=console.print, reset=reset or db is None)
+    except Conflict as error:
+        raise typer.BadParameter(str(error), param_hint="--db") from None
     Console().print(_story(out))
+    table = Table(title=f"Qorgan demo ({out}, {summary.seconds:.0f} s)")
+    table.add_column("what")
+    table.add_column("how many", justify="right")
+    for queue, count in summary.alerts.items():
+        table.add_row(f"alerts: {queue}", f"{count:,}")
+    table.add_row("cases", f"{summary.cases:,}")
+    for state, count in summary.orders.items():
+        table.add_row(f"freeze orders: {state}", f"{count:,}")
+    table.add_row("frozen, ₸", f"{summary.frozen / 100:,.2f}")
+    table.add_row("returned to victims, ₸", f"{summary.returned / 100:,.2f}")
+    table.add_row("alerts decided by the analyst", f"{summary.decided:,}")
+    Console().print(table)
+    bank = next(k for k in summary.keys if k.principal.bank)
+    typer.echo(f"console: http://{host}:{port}/console")
+    typer.echo(f"analyst key (afc): {summary.key_of('afc')}")
+    typer.echo(f"bank key ({bank.agency}): {bank.key}")
+    typer.echo(f"all keys: {summary.keys_path}; database: {summary.database_url}")
+    if serve:
+        import uvicorn
+
+        from qorgan.api.app import ApiSettings, create_app
+
+        settings = ApiSettings(database_url=url, transfers=out / "transfers.parquet",
+                               accounts=out / "accounts.parquet", roaming=out / "roaming.parquet",
+                               decision_log=out / "decisions.jsonl")  # fmt: skip
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def _story(out: Path) -> str:
