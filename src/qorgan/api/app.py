@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.routing import Route
 
-from qorgan import __version__
+from qorgan import __version__, web
 from qorgan.api import cases_routes, docs, registry_routes
 from qorgan.banking.iso20022 import parse_payments
 from qorgan.banking.payments import PaymentScorer
@@ -295,6 +295,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.tracer = _tracer(settings)
     registry_routes.mount(app)
     cases_routes.mount(app)
+    web.mount(app)
     docs.mount(app)
 
     @app.exception_handler(InvalidFields)
