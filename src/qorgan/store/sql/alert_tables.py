@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from qorgan.cases.calendar import local_date
 from qorgan.core.errors import InvalidInput
 from qorgan.core.ports import IndicatorKind
 from qorgan.store.sql.alert_records import Alert, AlertStatus, NewAlert, Queue
@@ -47,6 +57,7 @@ class AlertRow(Base):
     subject_kind: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+    day: Mapped[date] = mapped_column(Date)  # ``at``'s date in Almaty: the KPIs group by it
     score: Mapped[float] = mapped_column(Float)
     decision: Mapped[str] = mapped_column(String(16))
     reasons: Mapped[str] = mapped_column(Text)  # JSON list of reason codes
@@ -97,6 +108,7 @@ def row_values(alert: NewAlert) -> dict[str, object]:
         "subject_kind": IndicatorKind(alert.subject_kind).value,
         "subject": alert.subject,
         "at": alert.at,
+        "day": local_date(alert.at),
         "score": float(alert.score),
         "decision": alert.decision,
         "reasons": json.dumps(list(alert.reasons)),

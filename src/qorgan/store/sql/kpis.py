@@ -27,8 +27,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from qorgan.cases.calendar import local_date
@@ -106,6 +107,16 @@ class _Tally:
         if region:
             self.regions[key][region] += value
 
+    def add_to(self, dimension: str, key: str, value: object, amount: int) -> None:
+        """One grouped figure: by ``day`` (which also makes the total), ``channel`` or
+        ``region`` (a missing channel or region is left out of its breakdown)."""
+        if dimension == "day":
+            self.totals[key] += amount
+            self.days[key][cast(date, value)] += amount
+        elif value:
+            target = self.channels if dimension == "channel" else self.regions
+            target[key][str(value)] += amount
+
     def kpis(self) -> Kpis:
         return Kpis(
             totals=dict(self.totals),
@@ -134,46 +145,59 @@ def compute_kpis(session: Session, scope: KpiScope) -> Kpis:
     return tally.kpis()
 
 
+_ALERT_KEYS = {"calls": "calls_blocked", "sms": "sms_blocked", "payments": "payments_stopped",
+               "droppers": "droppers_found"}  # fmt: skip
+
+
 def _alert_figures(session: Session, scope: KpiScope, tally: _Tally) -> None:
-    query = select(
-        AlertRow.queue, AlertRow.at, AlertRow.decision, AlertRow.status, AlertRow.channel,
-        AlertRow.region, AlertRow.amount, AlertRow.subject,
-    ).where(AlertRow.queue.in_(scope.queues), AlertRow.status != "cleared")  # fmt: skip
-    if scope.bank is not None:
-        query = query.where(AlertRow.bank == scope.bank)
-    boxes: dict[str, tuple[datetime, str | None, str | None]] = {}
-    for queue, at, decision, status, channel, region, amount, subject in session.execute(query):
-        blocked = status == "blocked"
-        if queue in ("calls", "sms") and (decision == "block" or blocked):
-            tally.add(f"{queue}_blocked", 1, at, channel, region)
-        elif queue == "payments" and (decision == "hold" or blocked):
-            tally.add("payments_stopped", 1, at, channel, region)
-            tally.add("payments_stopped_amount", amount or 0, at, channel, region)
-        elif queue == "droppers":
-            tally.add("droppers_found", 1, at, channel, region)
-        elif queue == "simboxes":
-            boxes[subject] = (at, channel, region)
-    if boxes:
-        _box_figures(session, boxes, tally)
-
-
-def _box_figures(
-    session: Session, sims: dict[str, tuple[datetime, str | None, str | None]], tally: _Tally
-) -> None:
-    """Each box once: the first of its SIMs' alerts dates and places it."""
-    evidence = session.execute(
-        select(AlertRow.subject, AlertRow.evidence).where(
-            AlertRow.queue == "simboxes", AlertRow.status != "cleared"
-        )
+    """Alert figures as three ``GROUP BY`` queries (by local day, channel and region): the
+    database adds up, so the dashboard's cost does not grow with the alerts held."""
+    counted = or_(
+        and_(AlertRow.queue.in_(("calls", "sms")), AlertRow.decision == "block"),
+        and_(AlertRow.queue == "payments", AlertRow.decision == "hold"),
+        AlertRow.queue == "droppers",
+        AlertRow.status == "blocked",
     )
-    box_of = {subject: str(json.loads(text).get("box") or subject) for subject, text in evidence}
-    first: dict[str, tuple[datetime, str | None, str | None]] = {}
-    for sim, seen in sims.items():
-        box = box_of.get(sim, sim)
-        if box not in first or seen[0] < first[box][0]:
+    where = [
+        AlertRow.queue.in_([q for q in scope.queues if q in _ALERT_KEYS]),
+        AlertRow.status != "cleared",
+        counted,
+    ]
+    if scope.bank is not None:
+        where.append(AlertRow.bank == scope.bank)
+    amount = func.sum(func.coalesce(AlertRow.amount, 0))
+    for dimension in (AlertRow.day, AlertRow.channel, AlertRow.region):
+        query = (
+            select(AlertRow.queue, dimension, func.count(), amount)
+            .where(*where)
+            .group_by(AlertRow.queue, dimension)
+        )
+        for queue, value, count, total in session.execute(query):
+            key = _ALERT_KEYS[queue]
+            tally.add_to(dimension.key, key, value, int(count))
+            if queue == "payments":
+                tally.add_to(dimension.key, "payments_stopped_amount", value, int(total or 0))
+    if "simboxes" in scope.queues:
+        _box_figures(session, tally)
+
+
+def _box_figures(session: Session, tally: _Tally) -> None:
+    """Each box once (the ``box`` of its SIMs' evidence, else the SIM): the first of its
+    SIMs' alerts dates and places it."""
+    sims = select(
+        AlertRow.subject, AlertRow.day, AlertRow.id, AlertRow.channel, AlertRow.region,
+        AlertRow.evidence,
+    ).where(AlertRow.queue == "simboxes", AlertRow.status != "cleared")  # fmt: skip
+    first: dict[str, tuple[date, int, str | None, str | None]] = {}
+    for subject, day, serial, channel, region, evidence in session.execute(sims):
+        box = str(json.loads(evidence).get("box") or subject)
+        seen = (day, serial, channel, region)
+        if box not in first or seen[:2] < first[box][:2]:
             first[box] = seen
-    for at, channel, region in first.values():
-        tally.add("simboxes_found", 1, at, channel, region)
+    for day, _, channel, region in first.values():
+        tally.add_to("day", "simboxes_found", day, 1)
+        tally.add_to("channel", "simboxes_found", channel, 1)
+        tally.add_to("region", "simboxes_found", region, 1)
 
 
 def _of_bank(query: Select[int, datetime], scope: KpiScope) -> Select[int, datetime]:

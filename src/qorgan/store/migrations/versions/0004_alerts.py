@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("subject_kind", sa.String(16), nullable=False),
         sa.Column("subject", sa.String(300), nullable=False),
         sa.Column("at", UtcDateTime(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("decision", sa.String(16), nullable=False),
         sa.Column("reasons", sa.Text(), nullable=False),
