@@ -7,7 +7,9 @@ in :mod:`qorgan.web.queues`, cases in :mod:`qorgan.web.casefiles`, signing in in
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from qorgan.core.errors import PermissionDenied
@@ -17,7 +19,7 @@ from qorgan.web.i18n import Texts
 from qorgan.web.lookup import search
 from qorgan.web.queues import queues_router
 from qorgan.web.render import AUDITORS, lang_of, page
-from qorgan.web.routing import ConsoleRoute, Reader
+from qorgan.web.routing import ROW_ID_MAX, ConsoleRoute, Reader
 from qorgan.web.services import alerts_of, audit_page, registry_of
 from qorgan.web.signin import signin_router
 
@@ -48,7 +50,11 @@ def pages_router() -> APIRouter:
         return page(request, reader, "registry.html", "registry", query=query, result=result)
 
     @router.get("/audit")
-    def audit_log(request: Request, reader: Reader, before: int | None = None) -> Response:
+    def audit_log(
+        request: Request,
+        reader: Reader,
+        before: Annotated[int | None, Query(ge=0, le=ROW_ID_MAX)] = None,
+    ) -> Response:
         """The newest audit entries (analysts and admins)."""
         if reader.role not in AUDITORS:
             raise PermissionDenied(f"a {reader.role.value} may not read the audit log")

@@ -11,16 +11,19 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from qorgan.core.errors import Conflict, InvalidInput, NotFound
 from qorgan.core.roles import Principal, Role
 from qorgan.store.sql.alerts import Alert, AlertAction, AlertStatus, Queue, visible_queues
 from qorgan.web.render import page, set_flash
-from qorgan.web.routing import ConsoleRoute, Reader, error_page
+from qorgan.web.routing import ROW_ID_MAX, ConsoleRoute, Reader, error_page
 from qorgan.web.services import alerts_of, audit_seq
 from qorgan.web.session import same_origin
+
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
+"""An alert's id in a path: a positive 64-bit integer (else a 400 page)."""
 
 PAGE = 50
 
@@ -66,7 +69,7 @@ def queues_router() -> APIRouter:
         reader: Reader,
         queue: str,
         status: str | None = None,
-        before: int | None = None,
+        before: Annotated[int | None, Query(ge=0, le=ROW_ID_MAX)] = None,
     ) -> Response:
         """A page of a queue, newest first."""
         chosen, wanted = _queue(queue), _status(status)
@@ -79,7 +82,7 @@ def queues_router() -> APIRouter:
         )  # fmt: skip
 
     @router.get("/{queue}/{alert_id}")
-    def alert_page(request: Request, reader: Reader, queue: str, alert_id: int) -> Response:
+    def alert_page(request: Request, reader: Reader, queue: str, alert_id: RowId) -> Response:
         """One alert: facts, reasons, evidence, and the actions the reader may take."""
         chosen = _queue(queue)
         alert = alerts_of(request).get(reader, alert_id)
@@ -96,7 +99,7 @@ def queues_router() -> APIRouter:
         request: Request,
         reader: Reader,
         queue: str,
-        alert_id: int,
+        alert_id: RowId,
         action: str,
         note: Annotated[str, Form(max_length=2000)] = "",
     ) -> Response:
@@ -109,6 +112,8 @@ def queues_router() -> APIRouter:
         except ValueError:
             raise NotFound(f"no action {action!r}") from None
         response = RedirectResponse(f"/console/alerts/{chosen.value}/{alert_id}", 303)
+        if alerts_of(request).get(reader, alert_id).queue is not chosen:
+            raise NotFound(f"no alert {alert_id} in {chosen.value}")
         try:
             alerts_of(request).act(reader, alert_id, taken, note)
         except Conflict:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 
@@ -22,6 +23,8 @@ from qorgan.web.render import page
 from qorgan.web.session import reader
 
 LOGIN = "/console/login"
+ROW_ID_MAX = 2**63 - 1
+"""The largest id or cursor a page accepts (a 64-bit row id, SQLite's and PostgreSQL's)."""
 
 
 class SignInRequired(Exception):  # noqa: N818 (a signal, not an error)
@@ -66,6 +69,8 @@ class ConsoleRoute(APIRoute):
                 return await handler(request)
             except SignInRequired:
                 return RedirectResponse(LOGIN, status_code=303)
+            except RequestValidationError:  # a malformed id or cursor: a page, not JSON
+                return error_page(request, 400, "error.400", "")
             except (PermissionDenied, NotFound, Conflict, InvalidInput) as error:
                 for kind, status_code, key in _PAGES:
                     if isinstance(error, kind):

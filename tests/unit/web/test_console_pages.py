@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from tests.unit.web.conftest import A1, CALLS, Console
 
 
@@ -223,3 +224,31 @@ def test_the_audit_page_is_for_analysts_only(console: Console) -> None:
     assert console.login("police").get("/console/audit").status_code == 403
     assert console.login("bank-a").get("/console/audit").status_code == 403
     assert 'id="audit-table"' in console.login("afc").get("/console/audit").text
+
+
+def test_an_action_names_the_alerts_own_queue_or_changes_nothing(console: Console) -> None:
+    client = console.login("afc")
+    queue = client.get("/console/alerts/calls").text
+    alert_id = re.findall(r'<tr data-alert-id="(\d+)">', queue)[0]
+    wrong = client.post(f"/console/alerts/sms/{alert_id}/block", follow_redirects=False)
+    assert wrong.status_code == 404
+    page = client.get(f"/console/alerts/calls/{alert_id}").text
+    assert 'data-status="open"' in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/console/alerts/calls?before=99999999999999999999999",
+        "/console/alerts/calls?before=-1",
+        "/console/alerts/calls/99999999999999999999999",
+        "/console/alerts/calls/abc",
+        "/console/audit?before=99999999999999999999999",
+        "/console/cases?before=%C2%B2~x",
+        "/console/cases?before=99999999999999999999999~x",
+    ],
+)
+def test_odd_ids_and_cursors_get_a_page_not_a_server_error(console: Console, path: str) -> None:
+    answer = console.login("afc").get(path)
+    assert answer.status_code in (400, 404)
+    assert answer.headers["content-type"].startswith("text/html")

@@ -73,9 +73,12 @@ def cursor_of(summary: CaseSummary) -> str:
 
 def _parse_cursor(cursor: str) -> tuple[datetime, str]:
     micros, sep, case_id = cursor.partition("~")
-    if not sep or not micros.isdigit() or not case_id:
+    if not sep or not (micros.isascii() and micros.isdigit()) or not case_id:
         raise InvalidInput(f"not a case cursor: {cursor!r}")
-    return EPOCH + timedelta(microseconds=int(micros)), case_id
+    try:
+        return EPOCH + timedelta(microseconds=int(micros)), case_id
+    except OverflowError:
+        raise InvalidInput(f"not a case cursor: {cursor!r}") from None
 
 
 def _visible(query: Select[CaseRow], reader: Principal) -> Select[CaseRow]:
