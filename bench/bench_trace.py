@@ -38,9 +38,11 @@ def padded_index(world: Path, pad: int, seed: int = 7) -> TransferIndex:
     """The world's transfers and ``pad`` background transfers among its accounts."""
     columns = ["transfer_id", "ts", "from_account", "to_account", "amount"]
     table = pq.read_table(world / "transfers.parquet", columns=columns)
+    accounts = pq.read_table(world / "accounts.parquet", columns=["account", "kind"])
+    business = pc.filter(accounts["account"], pc.equal(accounts["kind"], "business"))
+    small = TransferIndex.build(table, business.combine_chunks())
     if not pad:
-        return TransferIndex.build(table)
-    small = TransferIndex.build(table)
+        return small
     rng = np.random.default_rng(seed)
     people = np.flatnonzero(small.outside == OUTSIDE_NONE).astype(np.int32)
     chunk = 10_000_000
@@ -56,7 +58,7 @@ def padded_index(world: Path, pad: int, seed: int = 7) -> TransferIndex:
         amount.append((rng.lognormal(9.5, 1.2, n) * 100).astype(np.int64))
     return TransferIndex.from_codes(
         pa.concat_arrays(ids), np.concatenate(ts), np.concatenate(src), np.concatenate(dst),
-        np.concatenate(amount), small.accounts,
+        np.concatenate(amount), small.accounts, business.combine_chunks(),
     )  # fmt: skip
 
 

@@ -29,6 +29,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from qorgan.cases.calendar import KAZAKHSTAN
@@ -53,10 +54,14 @@ def truth(world: Path) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
 def evaluate(world: Path, rules: list[Rule]) -> dict[str, object]:
     started = time.perf_counter()
     columns = ["transfer_id", "ts", "from_account", "to_account", "amount"]
-    index = TransferIndex.build(pq.read_table(world / "transfers.parquet", columns=columns))
+    accounts = pq.read_table(world / "accounts.parquet", columns=["account", "bank", "kind"])
+    business = pc.filter(accounts["account"], pc.equal(accounts["kind"], "business"))
+    index = TransferIndex.build(
+        pq.read_table(world / "transfers.parquet", columns=columns), business.combine_chunks()
+    )
     built = time.perf_counter() - started
     reports = pq.read_table(world / "reports.parquet").to_pylist()
-    accounts = pq.read_table(world / "accounts.parquet", columns=["account", "bank"])
+    accounts = accounts.select(["account", "bank"])
     bank_of = bank_resolver(dict(zip(*accounts.to_pydict().values(), strict=True)))
     held, cashed = truth(world)
     true_held = sum(sum(a.values()) for a in held.values())

@@ -47,6 +47,7 @@ from qorgan.core.msisdn import normalise_presented
 from qorgan.core.ports import InMemoryCallContext
 from qorgan.core.readers import read_all
 from qorgan.core.records import (
+    AccountKind,
     AccountRecord,
     CallRecord,
     ReportRecord,
@@ -245,8 +246,17 @@ def _flow(settings: ApiSettings) -> PaymentFlow:
 def _tracer(settings: ApiSettings) -> Callable[[ReportRecord], Trace] | None:
     if settings.transfers is None:
         return None
+    banks: dict[str, str] = {}
+    business: list[str] = []
+    if settings.accounts is not None:
+        records, _ = read_all(settings.accounts, "accounts")
+        for r in records:
+            if isinstance(r, AccountRecord):
+                banks[r.account] = r.bank
+                if r.kind is AccountKind.BUSINESS:
+                    business.append(r.account)
     with RejectSink(None) as sink:
-        index = index_transfers(connect(), settings.transfers, sink)
+        index = index_transfers(connect(), settings.transfers, sink, business)
     stats = sink.summary()
     if stats.rejected:
         first = sink.lines[0]
@@ -254,10 +264,6 @@ def _tracer(settings: ApiSettings) -> Callable[[ReportRecord], Trace] | None:
             "%s: %d transfer rows rejected, not traced through (first: %s)",
             settings.transfers, stats.rejected, first,
         )  # fmt: skip
-    banks: dict[str, str] = {}
-    if settings.accounts is not None:
-        records, _ = read_all(settings.accounts, "accounts")
-        banks = {r.account: r.bank for r in records if isinstance(r, AccountRecord)}
     return report_tracer(index, banks)
 
 

@@ -6,9 +6,12 @@ call (or after an ad); each dropper waits a while, keeps a fee and forwards the 
 next layer, sometimes split across two or three accounts (so money splits and merges); the
 last layer withdraws cash, buys crypto through a P2P exchange, or simply holds it.
 
-The simulator follows the victims' money as parcels (first in, first out inside each
-dropper), so the truth says exactly which victim's money each transfer carried and where
-every victim's money sits at any moment: the holdings always add up to the loss.
+Once the ring's transfers are made, :func:`follow` follows the victims' money through them
+as parcels, transfer by transfer in time order, first in first out inside each dropper
+(Clayton's rule, the convention courts use for money of several claimants mixed in one
+account; a rented account's owner's own money and life are kept apart). So the truth says
+which victim's money each transfer carried and where every victim's money sits at any
+moment: the holdings always add up to the loss.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ class Ledger:
     rows: list[tuple[int, int, int, int, str, int, int, int, int]] = field(default_factory=list)
     moves: list[tuple[int, int, int, int, int]] = field(
         default_factory=list
-    )  # row, victim, amount, src, dst
+    )  # row, victim, amount, src, dst: set by :func:`follow`
 
     def transfer(
         self,
@@ -189,13 +192,12 @@ def run_fraud(
 ) -> FraudWorld:
     """Victims pay, droppers forward and cash out, in event-time order until the window ends."""
     ledger = Ledger()
-    queues: dict[int, deque[list[int]]] = defaultdict(deque)  # account -> FIFO of [victim, amount]
+    held: dict[int, int] = defaultdict(int)  # account -> tiyn of fraud money on it
+    kept: dict[int, int] = defaultdict(int)  # account -> tiyn of it kept as fees
     scheduled: set[int] = set()
     # (ts, seq, account, ring): a dropper acts; arrivals wait in ``payments`` until their time
     events: list[tuple[int, int, int, int]] = []
-    payments: list[
-        tuple[int, int, int, int, int, int]
-    ] = []  # ts, row, account, victim, amount, src
+    payments: list[tuple[int, int, int, int]] = []  # ts, row, account, amount
     position: dict[int, tuple[int, int]] = {}
     for r, ring in enumerate(rings):
         for layer, members in enumerate(ring.layers):
@@ -207,14 +209,13 @@ def run_fraud(
     victim_rows: dict[int, list[int]] = {}
     loan_rows: dict[int, int] = {}
 
-    def arrive(ts: int, account: int, victim: int, amount: int, row: int, src: int) -> None:
+    def arrive(ts: int, account: int, amount: int, row: int) -> None:
         # Money lands at the transfer's time, which may be later than the decision to send it.
-        heapq.heappush(payments, (ts, row, account, victim, amount, src))
+        heapq.heappush(payments, (ts, row, account, amount))
 
-    def land(ts: int, row: int, account: int, victim: int, amount: int, src: int) -> None:
+    def land(ts: int, _row: int, account: int, amount: int) -> None:
         nonlocal seq
-        queues[account].append([victim, amount])
-        ledger.moves.append((row, victim, amount, src, account))
+        held[account] += amount
         if account not in scheduled:
             delay = (
                 rng.lognormal(np.log(params.forward_delay_median_min), params.forward_delay_sigma)
@@ -278,7 +279,7 @@ def run_fraud(
                 int(person_ip(np.asarray([person]))[0]),
             )
             victim_rows[v].append(row)
-            arrive(t, payee, v, a, row, own)
+            arrive(t, payee, a, row)
             t += (
                 (int(rng.integers(1, 3)) * DAY_MS)
                 if kind == "investment"
@@ -296,15 +297,39 @@ def run_fraud(
         scheduled.discard(account)
         ring = rings[r]
         layer = position[account][1]
-        _forward(ledger, queues[account], ts, account, ring, layer, params, rng, arrive)
+        _forward(ledger, held, kept, ts, account, ring, layer, params, rng, arrive)
+    ledger.moves = follow(ledger.rows)
     return FraudWorld(acc, ledger, rings, victim_account, victim_type, victim_rows, loan_rows)
+
+
+def follow(rows: list[tuple[int, int, int, int, str, int, int, int, int]]) -> list[Move]:
+    """The victims' money through the fraud transfers: ``(row, victim, amount, src, dst)``.
+
+    Transfer by transfer in time order, each dropper pays out the oldest victims' money it
+    holds first (its fees are what stays, and leave first at its next move).
+    """
+    queues: dict[int, deque[list[int]]] = defaultdict(deque)  # account -> [victim, tiyn]
+    moves: list[Move] = []
+    for row in sorted(range(len(rows)), key=lambda r: (rows[r][0], r)):
+        _, src, dst, amount, _, _, _, kind, ref = rows[row]
+        if kind == TransferKind.VICTIM_PAYMENT:
+            parcels = [(ref, amount)]
+        elif kind in _MULE_KINDS:
+            parcels = _take(queues[src], amount)
+        else:
+            continue
+        for victim, part in parcels:
+            moves.append((row, victim, part, src, dst))
+            if kind in _INTO_DROPPER:
+                queues[dst].append([victim, part])
+    return moves
 
 
 def _take(queue: deque[list[int]], amount: int) -> list[tuple[int, int]]:
     """Parcels worth ``amount``, first in first out, splitting the last one."""
     out: list[tuple[int, int]] = []
-    while amount > 0 and queue:
-        victim, have = queue[0]
+    while amount > 0:
+        victim, have = queue[0]  # a dropper only pays out money that has arrived
         used = min(have, amount)
         out.append((victim, used))
         amount -= used
@@ -315,12 +340,16 @@ def _take(queue: deque[list[int]], amount: int) -> list[tuple[int, int]]:
     return out
 
 
-Arrive = Callable[[int, int, int, int, int, int], None]
+Move = tuple[int, int, int, int, int]
+_MULE_KINDS = (TransferKind.MULE_FORWARD, TransferKind.MULE_ATM, TransferKind.MULE_CRYPTO)
+_INTO_DROPPER = (TransferKind.VICTIM_PAYMENT, TransferKind.MULE_FORWARD)
+Arrive = Callable[[int, int, int, int], None]
 
 
 def _forward(
     ledger: Ledger,
-    queue: deque[list[int]],
+    held: dict[int, int],
+    kept: dict[int, int],
     ts: int,
     account: int,
     ring: Ring,
@@ -333,9 +362,10 @@ def _forward(
     last = layer == len(ring.layers) - 1
     if last and ring.cashout == 2:
         return  # this ring's last layer lets the money rest
-    total = sum(p[1] for p in queue)
-    _take(queue, int(total * params.fee_share) // 100 * 100)  # the fee: kept, never moves again
-    movable = sum(p[1] for p in queue)
+    total = held[account] - kept[account]
+    fee = int(total * params.fee_share) // 100 * 100  # kept on the account
+    kept[account] += fee
+    movable = total - fee
     device = ring.device if rng.random() < params.shared_device_share else 0
     t = ts
     if last:
@@ -354,8 +384,7 @@ def _forward(
                 0,
                 0 if atm else device,
             )
-            for victim, amount in _take(queue, chunk):
-                ledger.moves.append((row, victim, amount, account, dst))
+            held[account] -= chunk
             movable -= chunk
             t += int(rng.integers(2, 20)) * MINUTE_MS
         return
@@ -374,6 +403,6 @@ def _forward(
     for a, b in itertools.pairwise(bounds):
         payee = nxt[int(rng.integers(0, len(nxt)))]
         row = ledger.transfer(t, account, payee, b - a, "app", TransferKind.MULE_FORWARD, 0, device)
-        for victim, amount in _take(queue, b - a):
-            arrive(t, payee, victim, amount, row, account)
+        held[account] -= b - a
+        arrive(t, payee, b - a, row)
         t += int(rng.integers(1, 6)) * MINUTE_MS

@@ -7,11 +7,12 @@ same id twice stored once), then leave DuckDB as Arrow columns for
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from qorgan.core.records import FraudType, ReportRecord
 from qorgan.core.rejects import RejectSink
@@ -37,13 +38,21 @@ def load_history(
     accounts: Path | None,
     sink: RejectSink,
 ) -> FundHistory:
-    """Stage the feeds on ``db`` and index the transfers."""
+    """Stage the feeds on ``db`` and index the transfers (with the accounts' kinds, when
+    the accounts feed is given: payments to businesses are their holders' own spending)."""
+    banks: dict[str, str] = {}
+    business: list[str] = []
+    if accounts is not None:
+        stage(db, accounts, "accounts", "accounts", sink)
+        banks = dict(db.sql("select account, bank from accounts").fetchall())
+        rows = db.sql("select account from accounts where kind = 'business'").fetchall()
+        business = [account for (account,) in rows]
     stage(db, transfers, "transfers", "transfers", sink)
     stage(db, reports, "reports", "reports", sink)
     table = db.sql(
         "select transfer_id, ts, from_account, to_account, amount from transfers"
     ).to_arrow_table()
-    index = TransferIndex.build(table)
+    index = TransferIndex.build(table, pa.array(business, pa.string()))
     rows = (
         db.sql(
             "select report_id, ts, victim_account, victim_phone, fraud_type, transfer_ids "
@@ -63,10 +72,6 @@ def load_history(
         )
         for r in rows
     ]
-    banks: dict[str, str] = {}
-    if accounts is not None:
-        stage(db, accounts, "accounts", "accounts", sink)
-        banks = dict(db.sql("select account, bank from accounts").fetchall())
     return FundHistory(index, records, banks)
 
 
@@ -76,14 +81,19 @@ def seed(report: ReportRecord) -> ReportSeed:
 
 
 def index_transfers(
-    db: duckdb.DuckDBPyConnection, transfers: Path, sink: RejectSink
+    db: duckdb.DuckDBPyConnection,
+    transfers: Path,
+    sink: RejectSink,
+    business: Sequence[str] = (),
 ) -> TransferIndex:
-    """Stage a transfers feed on ``db`` and index it."""
+    """Stage a transfers feed on ``db`` and index it (``business``: the businesses'
+    accounts, whose payments in are their holders' own money and out their own spending)."""
     stage(db, transfers, "transfers", "transfers", sink)
     return TransferIndex.build(
         db.sql(
             "select transfer_id, ts, from_account, to_account, amount from transfers"
-        ).to_arrow_table()
+        ).to_arrow_table(),
+        pa.array(list(business), pa.string()),
     )
 
 

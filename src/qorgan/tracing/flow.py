@@ -1,14 +1,14 @@
 """Follow a victim's money forward in time, from the reported transfers to where it is now.
 
 The trace replays, in global order, every transfer of the accounts the money has reached
-(and only those): each account keeps a :class:`~qorgan.tracing.ledger.Ledger` that takes in
-every credit after the money arrived (other money) and pays every later debit by the chosen
-:class:`~qorgan.tracing.result.Rule`; what the account held before is its reserve, not the
-victim's, and is spent last. Money that reaches a new account activates it; money
-withdrawn (``CASH``) or spent on crypto (``CRYPTO:<exchange>``) ends its branch as a cash-out.
-The replay stops at the report's time, so the holdings are where the money sat when the victim
-reported — what a freeze can still catch.
-"""
+(and only those). When the money reaches an account, its history before that moment is
+replayed into a :class:`~qorgan.tracing.ledger.Ledger` (what it already held: other people's
+money in transit, the holder's own); from then on the ledger takes in every credit and pays
+every debit by the chosen :class:`~qorgan.tracing.result.Rule`, and each transfer carries its
+parcels on in the order they were paid. Money withdrawn (``CASH``) or spent on crypto
+(``CRYPTO:<exchange>``) ends its branch as a cash-out. The replay stops at the report's time,
+so the holdings are where the money sat when the victim reported — what a freeze can still
+catch."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import numpy as np
 from qorgan.core.errors import InvalidValue
 from qorgan.core.iban import bank_code_of
 from qorgan.tracing.index import OUTSIDE_CASH, OUTSIDE_NONE, TransferIndex
-from qorgan.tracing.ledger import CLEAN, Ledger
+from qorgan.tracing.ledger import CLEAN, Ledger, Piece, carried
 from qorgan.tracing.result import CashOut, CashOutKind, Holding, Hop, Rule, Trace
 
 
@@ -104,6 +104,32 @@ def trace_report(
     return run.result(report, loss, bank_of, tuple(missing))
 
 
+def opening(index: TransferIndex, code: int, before: int) -> Ledger:
+    """``code``'s ledger just before ``before``, from its history: the money of people
+    (in transit) as parcels, the money of businesses (salaries, refunds) as its holder's
+    own, each at the least the history allows (the balance from before the history is not
+    known: it is taken as the least that keeps the account's balance from going negative)."""
+    ledger = Ledger()
+    business = index.business
+    positions = index.timeline(code, -1, before)
+    for src, dst, amount in zip(
+        index.src[positions].tolist(),
+        index.dst[positions].tolist(),
+        index.amount[positions].tolist(),
+        strict=True,
+    ):
+        if src == dst:
+            continue
+        if dst == code:
+            if business[src]:
+                ledger.keep(amount)
+            else:
+                ledger.add(amount, CLEAN)
+        else:
+            ledger.take(amount, Rule.FIFO, bool(business[dst]))
+    return ledger
+
+
 def _victim_codes(index: TransferIndex, found: Mapping[int, str], report: ReportSeed) -> set[int]:
     codes = {int(index.src[p]) for p in found}
     return {c for c in codes if index.account(c) == report.victim_account} or codes
@@ -155,45 +181,54 @@ class _Run:
         src, dst = int(index.src[position]), int(index.dst[position])
         amount = int(index.amount[position])
         if position in self.seeds:
-            tainted, depth = amount, 0
+            pieces: list[Piece] = [(amount, 0)]
         elif src in self.ledgers:
-            tainted, depth = self.ledgers[src].take(amount, self.rule)
+            pieces = self.ledgers[src].take(amount, self.rule, bool(index.business[dst]))
         else:
-            tainted, depth = 0, CLEAN
-        if tainted:
-            self.hops[position] = (tainted, depth + 1)
-        ledger = self.ledgers.get(dst)
-        if ledger is not None:
-            ledger.add(amount - tainted, CLEAN)
-            if tainted:
-                ledger.add(tainted, depth + 1)
-                self.arrived[dst] = position
-            return
+            pieces = []
+        tainted, depth = carried(pieces)
         if not tainted:
+            ledger = self.ledgers.get(dst)
+            if ledger is not None:
+                self._credit(ledger, src, amount)
             return
-        if index.outside[dst] != OUTSIDE_NONE:
-            self.cash_outs[position] = tainted
-        elif (
-            dst in self.victim
-            or depth + 1 > self.limits.max_depth
-            or tainted < self.limits.min_piece
-            or len(self.ledgers) >= self.limits.max_accounts
-        ):
-            self.unresolved += tainted
-        else:
-            self._activate(dst, position)
-            ledger = self.ledgers[dst]
-            ledger.add(amount - tainted, CLEAN)
-            ledger.add(tainted, depth + 1)
-            self.arrived[dst] = position
+        self.hops[position] = (tainted, depth + 1)
+        ledger = self.ledgers.get(dst)
+        if ledger is None:
+            if index.outside[dst] != OUTSIDE_NONE:
+                self.cash_outs[position] = tainted
+                return
+            if (
+                dst in self.victim
+                or depth + 1 > self.limits.max_depth
+                or tainted < self.limits.min_piece
+                or len(self.ledgers) >= self.limits.max_accounts
+            ):
+                self.unresolved += tainted
+                return
+            ledger = self._activate(dst, position)
+        for part, d in pieces:
+            if d == CLEAN:
+                self._credit(ledger, src, part)
+            else:
+                ledger.add(part, d + 1)
+        self._credit(ledger, src, amount - sum(a for a, _ in pieces))
+        self.arrived[dst] = position
 
-    def _activate(self, code: int, position: int) -> None:
+    def _credit(self, ledger: Ledger, src: int, amount: int) -> None:
+        if self.index.business[src]:
+            ledger.keep(amount)
+        else:
+            ledger.add(amount, CLEAN)
+
+    def _activate(self, code: int, position: int) -> Ledger:
         index = self.index
-        self.ledgers[code] = Ledger()
+        ledger = self.ledgers[code] = opening(index, code, position)
         timeline = index.timeline(code, position, self.horizon)
         if len(timeline):
             self.timelines[code] = (timeline, 0)
             heapq.heappush(self.events, (int(timeline[0]), code))
+        return ledger
 
     def result(
         self, report: ReportSeed, loss: int, bank_of: BankOf, missing: tuple[str, ...]

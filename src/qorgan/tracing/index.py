@@ -52,6 +52,9 @@ class TransferIndex:
         starts: CSR offsets of each account's postings (length ``len(accounts) + 1``).
         posting: position of the transfer of each posting, grouped by account, in order.
         id_order: positions sorted by transfer id.
+        business: per code, whether the account is a business's (from the accounts feed):
+            payments to one are the holder's own spending, payments from one (salaries,
+            refunds) the holder's own money. All false when the kinds are not known.
     """
 
     ids: pa.Array
@@ -64,12 +67,14 @@ class TransferIndex:
     starts: I64
     posting: I64
     id_order: I64
+    business: NDArray[np.bool_]
 
     @classmethod
-    def build(cls, table: pa.Table) -> TransferIndex:
+    def build(cls, table: pa.Table, business: pa.Array | None = None) -> TransferIndex:
         """Index a table with the transfers feed's ``transfer_id, ts, from_account,
         to_account, amount`` (``ts`` a timestamp or epoch ms, ``amount`` decimal tenge or
-        integer tiyn in a column ``amount_tiyn``)."""
+        integer tiyn in a column ``amount_tiyn``); ``business``: the accounts of
+        businesses, when known."""
         n = table.num_rows
         if "amount_tiyn" in table.column_names:
             amount = np.asarray(table.column("amount_tiyn").to_numpy(), dtype=np.int64)
@@ -83,12 +88,19 @@ class TransferIndex:
         codes = ends.indices.to_numpy(zero_copy_only=False).astype(np.int32)
         return cls.from_codes(
             table.column("transfer_id").combine_chunks(), _epoch_ms(table.column("ts")),
-            codes[:n], codes[n:], amount, ends.dictionary,
+            codes[:n], codes[n:], amount, ends.dictionary, business,
         )  # fmt: skip
 
     @classmethod
     def from_codes(
-        cls, ids: pa.Array, ts_ms: I64, src: I32, dst: I32, amount: I64, accounts: pa.Array
+        cls,
+        ids: pa.Array,
+        ts_ms: I64,
+        src: I32,
+        dst: I32,
+        amount: I64,
+        accounts: pa.Array,
+        business: pa.Array | None = None,
     ) -> TransferIndex:
         """Index transfers whose ends are already codes into ``accounts`` (in any order)."""
         order = np.argsort(ts_ms, kind="stable")
@@ -96,8 +108,12 @@ class TransferIndex:
         ids = ids.take(pa.array(order))
         starts, posting = _postings(src, dst, len(accounts))
         id_order = np.asarray(pc.sort_indices(ids), dtype=np.int64)
+        if business is None:
+            is_business = np.zeros(len(accounts), dtype=np.bool_)
+        else:
+            is_business = pc.is_in(accounts, value_set=business).to_numpy(zero_copy_only=False)
         return cls(ids, ts_ms[order], src, dst, amount[order], accounts, _outside(accounts),
-                   starts, posting, id_order)  # fmt: skip
+                   starts, posting, id_order, is_business)  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.ts_ms)

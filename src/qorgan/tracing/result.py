@@ -14,11 +14,12 @@ from enum import StrEnum
 
 
 class Rule(StrEnum):
-    """How an account's outflows are matched to the money it holds (see docs/tracing.md).
+    """How the money moving out of an account is matched to the parcels it holds (see
+    docs/tracing.md; under every rule the holder's own money moves last).
 
     - ``fifo``: first in, first out (Clayton's rule; the default, as courts use it): an
-      outflow spends the oldest money in the account first, its balance from before the
-      victim's money included.
+      outflow spends the oldest parcels first, other people's money that reached the account
+      before the victim's included.
     - ``lifo``: last in, first out: an outflow spends the newest money first.
     - ``proportional``: the haircut: an outflow carries every kind of money the account holds
       in proportion to how much of it is there.

@@ -148,15 +148,34 @@ def test_lifo_changes_where_the_money_is_placed(tmp_path: Path) -> None:
     r1 = by_report(out)["R1"]
     assert r1["rule"] == "lifo"
     assert {h["rule"] for h in r1["hops"]} == {"lifo"}
-    # T2 spent the 100,000 of other money that came in last, so 100,000 of the victim's stays
-    # at M1 and M2 received 200,000 of it, not 300,000.
+    # T2 spent the 100,000 of other money that came in last, so M2 received 200,000 of the
+    # victim's, not 300,000; the other money is still the newer at M2, so the withdrawal T4
+    # spends it and M2 keeps the victim's 200,000.
     assert [(h["account"], h["amount"]) for h in r1["holdings"]] == [
-        (M2, "100000.00"),  # ties: by account
+        (M2, "200000.00"),
         (M1, "100000.00"),
         (M3, "50000.00"),
     ]
     assert {h["transfer_id"]: h["amount"] for h in r1["hops"]}["T2"] == "200000.00"
-    assert (r1["held"], r1["cashed_out"]) == ("250000.00", "250000.00")
+    assert "T4" not in {h["transfer_id"] for h in r1["hops"]}
+    assert (r1["held"], r1["cashed_out"]) == ("350000.00", "150000.00")
+
+
+def test_money_from_a_business_is_its_payees_own_and_moves_last(tmp_path: Path) -> None:
+    paths = write_world(tmp_path)
+    with paths["accounts"].open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow([X, "BANKB", "B000001", "", "2024-01-01T00:00:00Z", "business"])
+    out = tmp_path / "traces.json"
+    result = CliRunner().invoke(
+        app, ["trace", "funds", "--transfers", str(paths["transfers"]),
+              "--reports", str(paths["reports"]), "--accounts", str(paths["accounts"]),
+              "--out", str(out), "--rule", "lifo"],
+    )  # fmt: skip
+    assert result.exit_code == 0, (result.output, result.exception)
+    # T6 (X is a business: a salary, say) is M1's holder's own money, which moves last even
+    # under LIFO: T2 carries 300,000 of the victim's (a person's T6 made it 200,000).
+    hops = {h["transfer_id"]: h["amount"] for h in by_report(out)["R1"]["hops"]}
+    assert hops["T2"] == "300000.00"
 
 
 def test_jsonl_writes_one_report_a_line_and_hops_can_be_left_out(tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ T0 = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
 VICTIM = kz_iban("125", 1)
 M1, M2, M3 = kz_iban("722", 11), kz_iban("601", 12), kz_iban("722", 13)
 OTHER, X = kz_iban("125", 21), kz_iban("601", 22)
+EMPLOYER, SHOP = kz_iban("125", 31), kz_iban("601", 32)
+BUSINESSES = (EMPLOYER, SHOP)
 SCHEMA = pa.schema(
     [
         ("transfer_id", pa.string()),
@@ -57,7 +59,8 @@ def history(rows: Sequence[Row]) -> TransferIndex:
                 for t, m, a, b, amount in rows
             ],
             schema=SCHEMA,
-        )
+        ),
+        pa.array(BUSINESSES),
     )  # fmt: skip
 
 
@@ -152,7 +155,7 @@ def test_a_transfer_out_before_the_money_arrived_carries_none_of_it() -> None:
 
 def test_a_mule_forwarding_more_than_it_received_sends_the_victims_money_not_its_savings() -> None:
     rows: list[Row] = [
-        ("T0", 0, OTHER, M1, "50000.00"),  # savings
+        ("T0", 0, EMPLOYER, M1, "50000.00"),  # a salary: the holder's own money
         ("T1", 10, VICTIM, M1, "100000.00"),
         ("T2", 20, M1, M2, "120000.00"),
     ]
@@ -166,14 +169,60 @@ def test_a_mule_with_savings_holds_what_it_kept_of_the_victims_money_not_its_sav
     rule: Rule,
 ) -> None:
     rows: list[Row] = [
-        ("T0", 0, OTHER, M1, "50000.00"),  # savings
+        ("T0", 0, EMPLOYER, M1, "50000.00"),  # a salary: the holder's own money
         ("T1", 10, VICTIM, M1, "100000.00"),
         ("T2", 20, M1, M2, "60000.00"),
     ]
     result = trace(rows, rule=rule)
-    # Under every rule the savings are spent last: 60,000 of the victim's money left, 40,000
-    # of it stays (the 50,000 of savings are not frozen in the victim's name).
+    # Under every rule the holder's own money moves last: 60,000 of the victim's money left,
+    # 40,000 of it stays (the 50,000 of savings are not frozen in the victim's name).
     assert held(result) == {M2: 60_000_00, M1: 40_000_00}
+
+
+def test_money_from_people_before_the_victims_leaves_first_under_fifo() -> None:
+    rows: list[Row] = [
+        ("T0", 0, OTHER, M1, "50000.00"),  # another payer's money, older (another victim's?)
+        ("T1", 10, VICTIM, M1, "100000.00"),
+        ("T2", 20, M1, M2, "60000.00"),
+    ]
+    # Clayton's rule between claimants: the older money goes first, so 10,000 of the
+    # victim's money left and 90,000 stays.
+    assert held(trace(rows)) == {M2: 10_000_00, M1: 90_000_00}
+    assert held(trace(rows, rule=Rule.LIFO)) == {M2: 60_000_00, M1: 40_000_00}
+
+
+def test_what_a_history_takes_below_zero_was_there_before_it() -> None:
+    rows: list[Row] = [
+        ("T0", 0, M1, X, "30000.00"),  # paid from a balance the history does not show
+        ("T9", 5, OTHER, M1, "50000.00"),
+        ("T1", 10, VICTIM, M1, "100000.00"),
+        ("T2", 20, M1, M2, "60000.00"),
+    ]
+    assert held(trace(rows)) == {M2: 10_000_00, M1: 90_000_00}
+
+
+def test_the_holders_purchases_are_paid_from_their_own_money_not_the_victims() -> None:
+    rows: list[Row] = [
+        ("T1", 10, VICTIM, M1, "100000.00"),
+        ("T2", 20, M1, SHOP, "30000.00"),  # a card payment: the holder's own spending
+        ("T3", 30, M1, M2, "50000.00"),
+    ]
+    result = trace(rows)
+    assert "T2" not in carried(result)
+    assert held(result) == {M1: 50_000_00, M2: 50_000_00}
+
+
+def test_a_transfer_keeps_the_order_of_the_money_it_carries() -> None:
+    rows: list[Row] = [
+        ("T0", 0, OTHER, M1, "40000.00"),
+        ("T1", 10, VICTIM, M1, "100000.00"),
+        ("T2", 20, M1, M2, "140000.00"),  # the older 40,000 first, then the victim's
+        ("T3", 30, M2, M3, "40000.00"),
+    ]
+    result = trace(rows)
+    # At M2 the other money is still the older: FIFO sends it on first.
+    assert "T3" not in carried(result)
+    assert held(result) == {M2: 100_000_00}
 
 
 def test_transfers_after_the_report_are_not_followed() -> None:
