@@ -329,7 +329,9 @@ def _take(queue: deque[list[int]], amount: int) -> list[tuple[int, int]]:
     """Parcels worth ``amount``, first in first out, splitting the last one."""
     out: list[tuple[int, int]] = []
     while amount > 0:
-        victim, have = queue[0]  # a dropper only pays out money that has arrived
+        if not queue:
+            raise AssertionError("a dropper paid out money that had not arrived")
+        victim, have = queue[0]
         used = min(have, amount)
         out.append((victim, used))
         amount -= used

@@ -107,8 +107,9 @@ def trace_report(
 def opening(index: TransferIndex, code: int, before: int) -> Ledger:
     """``code``'s ledger just before ``before``, from its history: the money of people
     (in transit) as parcels, the money of businesses (salaries, refunds) as its holder's
-    own, each at the least the history allows (the balance from before the history is not
-    known: it is taken as the least that keeps the account's balance from going negative)."""
+    own. Money moving on that the parcels and the own money cannot pay came from before the
+    history; the holder's own spending is taken to be paid from that earlier balance when
+    its own money runs out, and never reduces the parcels (see :meth:`Ledger.take`)."""
     ledger = Ledger()
     business = index.business
     positions = index.timeline(code, -1, before)

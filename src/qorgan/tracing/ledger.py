@@ -58,12 +58,14 @@ class Ledger:
             self.tainted += amount
 
     def take(self, amount: int, rule: Rule, spend: bool = False) -> list[Piece]:
-        """Money leaves: the parcels ``amount`` carries by ``rule``, in the order they came
-        here (the victim's at their depth, other money at :data:`CLEAN`).
+        """Money leaves: the parcels ``amount`` carries by ``rule`` (the victim's at their
+        depth, other money at :data:`CLEAN`) — in the order they came here under FIFO and
+        LIFO, the victim's first under the proportional and poison rules.
 
         ``spend``: the holder's own spending (a payment to a business): paid from the
         holder's own money and, past it, from the holder's money from before the history
-        (Re Hallett's rule: a holder spends their own money first), never from the parcels.
+        (Re Hallett's rule: a holder spends their own money first), never from the parcels —
+        the trace assumes the balance from before the history covers the holder's own life.
         Otherwise the money moves on: it is paid from the parcels by ``rule``, and only what
         they cannot pay comes out of the holder's own money (and past it, from money the
         history does not show): never the victim's.

@@ -41,9 +41,11 @@ class World:
     report: ReportSeed
     rule: Rule
     limits: TraceLimits
+    business: tuple[str, ...] = ()  # accounts that are businesses': own money, own spending
 
     def index(self, rows: list[dict[str, object]] | None = None) -> TransferIndex:
-        return TransferIndex.build(pa.Table.from_pylist(rows or self.rows, schema=SCHEMA))
+        table = pa.Table.from_pylist(rows or self.rows, schema=SCHEMA)
+        return TransferIndex.build(table, pa.array(list(self.business), pa.string()))
 
     def trace(self, rows: list[dict[str, object]] | None = None) -> Trace:
         return trace_report(self.index(rows), self.report, self.rule, None, self.limits)
@@ -90,7 +92,8 @@ def worlds(draw: st.DrawFn, distinct_times: bool = False) -> World:
         max_accounts=draw(st.sampled_from([1, 3, 20_000, 20_000])),
     )
     report = ReportSeed("R1", report_at, VICTIM, tuple(reported))
-    return World(rows, report, draw(st.sampled_from(list(Rule))), limits)
+    business = tuple(draw(st.lists(st.sampled_from(MULES), max_size=2, unique=True)))
+    return World(rows, report, draw(st.sampled_from(list(Rule))), limits, business)
 
 
 @settings(max_examples=200, deadline=None)
