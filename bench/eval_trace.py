@@ -15,7 +15,9 @@ they reported, followed as parcels inside the droppers). Per rule it prints
 - wrong: of the money the trace says is held, the share not on a right account (what a
   freeze would block in error);
 - cash-outs: traced against true cash and crypto cash-outs;
-- latency of one report's trace and orders (p50, p99) on this machine.
+- latency of one report's trace and orders (p50, p99) on this machine;
+- where the errors sit: wrongly placed and missed money on fresh droppers, rented droppers
+  and other accounts (the truth's dropper list), as shares of the money truly held.
 
 The tracer does not read the truth and has no parameters tuned on a world.
 """
@@ -70,8 +72,11 @@ def evaluate(world: Path, rules: list[Rule]) -> dict[str, object]:
         "world": str(world), "transfers": len(index), "reports": len(reports),
         "index_s": round(built, 2), "true_held": true_held / 100, "true_cashed": true_cashed / 100,
     }  # fmt: skip
+    kind_of = dropper_kinds(world)
     for rule in rules:
         located = traced = cash = unresolved = loss = 0
+        wrong_at: dict[str, int] = defaultdict(int)
+        missed_at: dict[str, int] = defaultdict(int)
         times = []
         for r in reports:
             seed = ReportSeed(
@@ -83,6 +88,11 @@ def evaluate(world: Path, rules: list[Rule]) -> dict[str, object]:
             times.append(time.perf_counter() - t0)
             right = held.get(r["report_id"], {})
             located += sum(min(h.amount, right.get(h.account, 0)) for h in trace.holdings)
+            got = {h.account: h.amount for h in trace.holdings}
+            for account, amount in got.items():
+                wrong_at[kind_of.get(account, "other")] += max(0, amount - right.get(account, 0))
+            for account, amount in right.items():
+                missed_at[kind_of.get(account, "other")] += max(0, amount - got.get(account, 0))
             traced += trace.held
             cash += trace.cashed_out
             unresolved += trace.unresolved
@@ -97,6 +107,8 @@ def evaluate(world: Path, rules: list[Rule]) -> dict[str, object]:
             "loss": loss / 100,
             "p50_ms": round(times[len(times) // 2] * 1000, 2),
             "p99_ms": round(times[int(len(times) * 0.99)] * 1000, 1),
+            "wrong_at": {k: round(v / max(true_held, 1), 4) for k, v in sorted(wrong_at.items())},
+            "missed_at": {k: round(v / max(true_held, 1), 4) for k, v in sorted(missed_at.items())},
         }
         print(
             f"{rule.value:>12}: located {located / max(true_held, 1):6.1%}  wrong "
@@ -105,7 +117,22 @@ def evaluate(world: Path, rules: list[Rule]) -> dict[str, object]:
             f"{true_cashed / 100:,.0f})  | p50 {times[len(times) // 2] * 1000:.2f} ms  "
             f"p99 {times[int(len(times) * 0.99)] * 1000:.1f} ms"
         )
+        print(
+            f"{'':>12}  of the money truly held — placed wrongly on "
+            + ", ".join(f"{k} {v / max(true_held, 1):.1%}" for k, v in sorted(wrong_at.items()))
+            + "; missed on "
+            + ", ".join(f"{k} {v / max(true_held, 1):.1%}" for k, v in sorted(missed_at.items()))
+        )
     return out
+
+
+def dropper_kinds(world: Path) -> dict[str, str]:
+    """Truth: which accounts are fresh or rented droppers (for the breakdown of errors)."""
+    path = world / "truth" / "droppers.parquet"
+    if not path.exists():
+        return {}
+    rows = pq.read_table(path, columns=["account", "fresh"]).to_pylist()
+    return {r["account"]: "fresh droppers" if r["fresh"] else "rented droppers" for r in rows}
 
 
 def main() -> None:
