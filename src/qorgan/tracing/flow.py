@@ -126,7 +126,7 @@ def opening(index: TransferIndex, code: int, before: int) -> Ledger:
                 ledger.keep(amount)
             else:
                 ledger.add(amount, CLEAN)
-        else:
+        else:  # every parcel here is other money: any rule takes the same amounts
             ledger.take(amount, Rule.FIFO, bool(business[dst]))
     return ledger
 
